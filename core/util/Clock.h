@@ -27,8 +27,7 @@ class FixedClock final : public Clock
 public:
     explicit FixedClock(QDateTime t)
         : m_t(std::move(t))
-    {
-    }
+    { }
     QDateTime nowUtc() const override { return m_t; }
     void set(QDateTime t) { m_t = std::move(t); }
     void advance(qint64 secs) { m_t = m_t.addSecs(secs); }
@@ -52,7 +51,7 @@ public:
     static QDateTime parseHttpDate(const QByteArray& httpDate);
 
 private:
-    std::atomic<qint64> m_offsetMs{0};
+    std::atomic<qint64> m_offsetMs {0};
 };
 
 } // namespace bl

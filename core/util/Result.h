@@ -13,16 +13,16 @@
 namespace bl {
 
 enum class ErrorKind {
-    Internal,    // a bug: should not happen
-    Usage,       // the user asked for something malformed
-    Config,      // ~/.aws/config, credentials file or settings are broken
+    Internal, // a bug: should not happen
+    Usage, // the user asked for something malformed
+    Config, // ~/.aws/config, credentials file or settings are broken
     Credentials, // no credentials, expired, wrong secret, login needed
-    NotFound,    // instance, profile, endpoint does not exist
-    Service,     // AWS answered with an error
-    Network,     // connection, TLS, DNS, proxy
+    NotFound, // instance, profile, endpoint does not exist
+    Service, // AWS answered with an error
+    Network, // connection, TLS, DNS, proxy
     Timeout,
-    Parse,       // a response we could not understand
-    Io,          // local files, sockets, processes
+    Parse, // a response we could not understand
+    Io, // local files, sockets, processes
     Cancelled,
 };
 
@@ -31,9 +31,9 @@ QString errorKindName(ErrorKind kind);
 struct Error
 {
     ErrorKind kind = ErrorKind::Internal;
-    QString message;   // one line: what failed and why
-    QString hint;      // what a person can do about it (may be empty)
-    QString awsCode;   // AWS error code, e.g. "UnauthorizedOperation"
+    QString message; // one line: what failed and why
+    QString hint; // what a person can do about it (may be empty)
+    QString awsCode; // AWS error code, e.g. "UnauthorizedOperation"
     QString requestId; // AWS request id, for support tickets
     int httpStatus = 0;
 
@@ -57,12 +57,10 @@ class [[nodiscard]] Result
 public:
     Result(T value)
         : m_v(std::in_place_index<0>, std::move(value))
-    {
-    }
+    { }
     Result(Error error)
         : m_v(std::in_place_index<1>, std::move(error))
-    {
-    }
+    { }
 
     bool ok() const { return m_v.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -89,8 +87,7 @@ public:
     Result(Error error)
         : m_error(std::move(error))
         , m_ok(false)
-    {
-    }
+    { }
     bool ok() const { return m_ok; }
     explicit operator bool() const { return m_ok; }
     const Error& error() const { return m_error; }

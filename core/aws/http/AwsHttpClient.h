@@ -12,10 +12,12 @@
 #include <QList>
 #include <QObject>
 #include <QPair>
+#include <QProcessEnvironment>
 #include <QSslConfiguration>
 #include <QUrl>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 class QNetworkAccessManager;
@@ -25,21 +27,21 @@ namespace bl {
 
 enum class AwsProtocol {
     Ec2Query, // EC2: form POST, XML, <Response><Errors><Error>, RequestID
-    Query,    // STS: form POST, XML, <ErrorResponse><Error>, RequestId
-    Json,     // JSON 1.1: SSM, EC2 Instance Connect; {"__type": ..., "message": ...}
+    Query, // STS: form POST, XML, <ErrorResponse><Error>, RequestId
+    Json, // JSON 1.1: SSM, EC2 Instance Connect; {"__type": ..., "message": ...}
     RestJson, // SSO portal and OIDC: JSON, x-amzn-ErrorType or {"error": ...}
 };
 
 struct AwsRequest
 {
-    QString signingName;   // "ec2", "sts", "ssm", "ec2-instance-connect"; ignored when !sign
-    QString operation;     // "DescribeInstances" — used in logs and in hints (IAM action)
-    QString iamAction;     // e.g. "ec2:DescribeInstances", named by UnauthorizedOperation hints
+    QString signingName; // "ec2", "sts", "ssm", "ec2-instance-connect"; ignored when !sign
+    QString operation; // "DescribeInstances" — used in logs and in hints (IAM action)
+    QString iamAction; // e.g. "ec2:DescribeInstances", named by UnauthorizedOperation hints
     AwsProtocol protocol = AwsProtocol::Ec2Query;
     QByteArray method = "POST";
-    QByteArray path = "/";                         // appended to the endpoint's path
-    QList<QPair<QByteArray, QByteArray>> query;    // decoded
-    QList<QPair<QByteArray, QByteArray>> headers;  // e.g. Content-Type, X-Amz-Target
+    QByteArray path = "/"; // appended to the endpoint's path
+    QList<QPair<QByteArray, QByteArray>> query; // decoded
+    QList<QPair<QByteArray, QByteArray>> headers; // e.g. Content-Type, X-Amz-Target
     QByteArray body;
     bool sign = true;
 };
@@ -56,16 +58,16 @@ struct AwsResponse
 
 struct HttpSettings
 {
-    QString caBundlePath;       // AWS_CA_BUNDLE or profile ca_bundle; empty = system trust store
-    QString httpsProxy;         // HTTPS_PROXY / https_proxy (HTTP_PROXY as fallback)
-    QString noProxy;            // NO_PROXY / no_proxy
-    int maxAttempts = 3;        // AWS_MAX_ATTEMPTS
+    QString caBundlePath; // AWS_CA_BUNDLE or profile ca_bundle; empty = system trust store
+    QString httpsProxy; // HTTPS_PROXY / https_proxy (HTTP_PROXY as fallback)
+    QString noProxy; // NO_PROXY / no_proxy
+    int maxAttempts = 3; // AWS_MAX_ATTEMPTS
     int requestTimeoutMs = 30000;
-    int maxBackoffMs = 20000;   // cap of the exponential backoff
+    int maxBackoffMs = 20000; // cap of the exponential backoff
     QByteArray userAgent = "bastionless/" BL_VERSION;
 
     // Reads AWS_CA_BUNDLE, HTTPS_PROXY/https_proxy/HTTP_PROXY/http_proxy, NO_PROXY/no_proxy, AWS_MAX_ATTEMPTS.
-    static HttpSettings fromEnvironment(const class QProcessEnvironment& env, const QString& profileCaBundle = {});
+    static HttpSettings fromEnvironment(const QProcessEnvironment& env, const QString& profileCaBundle = {});
 };
 
 // Builds the TLS configuration for every AWS connection (HTTPS and WSS): the system roots, or only the
@@ -96,8 +98,9 @@ public:
     // Deterministic jitter for tests (returns a value in [0,1)).
     void setRandomSource(std::function<double()> random) { m_random = std::move(random); }
 
+    struct Call; // one logical request across its attempts
+
 private:
-    struct Call;
     void attempt(std::shared_ptr<Call> call);
     void finished(std::shared_ptr<Call> call, QNetworkReply* reply);
 
