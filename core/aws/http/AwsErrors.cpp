@@ -52,13 +52,20 @@ Parsed parseXml(const QByteArray& body)
     return p;
 }
 
+// Header and __type values may carry a namespace and a URI: "com.amazonaws.sso#Code:http://internal...".
+QString sanitizeCode(const QString& raw)
+{
+    QString code = raw.section(QLatin1Char(':'), 0, 0);
+    return code.mid(code.indexOf(QLatin1Char('#')) + 1).trimmed();
+}
+
 // JSON 1.1: {"__type": "com.amazon...#Code", "message": "..."}; REST-JSON: x-amzn-ErrorType header or
 // {"error": "...", "error_description": "..."} (OIDC) or {"message": "..."}.
 Parsed parseJson(const QByteArray& body, const QByteArray& errorTypeHeader)
 {
     Parsed p;
     if (!errorTypeHeader.isEmpty())
-        p.code = QString::fromUtf8(errorTypeHeader.split(':').first()).trimmed();
+        p.code = sanitizeCode(QString::fromUtf8(errorTypeHeader));
     const QJsonObject o = QJsonDocument::fromJson(body).object();
     if (p.code.isEmpty()) {
         QString type = o.value(QLatin1String("__type")).toString();
@@ -68,7 +75,7 @@ Parsed parseJson(const QByteArray& body, const QByteArray& errorTypeHeader)
             type = o.value(QLatin1String("Code")).toString();
         if (type.isEmpty())
             type = o.value(QLatin1String("error")).toString();
-        p.code = type.mid(type.lastIndexOf(QLatin1Char('#')) + 1);
+        p.code = sanitizeCode(type);
     }
     for (const char* key : {"message", "Message", "error_description", "errorMessage"}) {
         const QString m = o.value(QLatin1String(key)).toString();

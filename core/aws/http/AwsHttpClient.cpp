@@ -148,6 +148,8 @@ void AwsHttpClient::attempt(std::shared_ptr<Call> call)
         query += sigv4::uriEncode(k) + '=' + sigv4::uriEncode(v);
     }
     QByteArray hostHeader = call->endpoint.host(QUrl::FullyEncoded).toLatin1();
+    if (hostHeader.contains(':'))
+        hostHeader = '[' + hostHeader + ']'; // IPv6 literal, as in the URL
     const bool https = call->endpoint.scheme() == QLatin1String("https");
     const int port = call->endpoint.port(-1);
     if (port != -1 && port != (https ? 443 : 80))
@@ -196,7 +198,9 @@ void AwsHttpClient::finished(std::shared_ptr<Call> call, QNetworkReply* reply)
 
     AwsResponse resp;
     resp.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    resp.body = reply->readAll();
+    // An aborted reply (transfer timeout) is closed; reading it would print a Qt warning.
+    if (reply->isOpen())
+        resp.body = reply->readAll();
     resp.headers = reply->rawHeaderPairs();
     resp.attempts = call->attempt;
     resp.requestId = QString::fromLatin1(resp.header("x-amzn-RequestId"));

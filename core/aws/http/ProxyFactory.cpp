@@ -11,7 +11,9 @@ ProxyFactory::ProxyFactory(const QString& proxyUrl, const QString& noProxy)
     if (!proxyUrl.isEmpty()) {
         QUrl url = QUrl::fromUserInput(proxyUrl);
         if (url.isValid() && !url.host().isEmpty()) {
-            m_proxy = QNetworkProxy(QNetworkProxy::HttpProxy, url.host(), quint16(url.port(8080)),
+            // No port: the scheme's default, as the AWS CLI (urllib3) does.
+            const int defaultPort = url.scheme() == QLatin1String("https") ? 443 : 80;
+            m_proxy = QNetworkProxy(QNetworkProxy::HttpProxy, url.host(), quint16(url.port(defaultPort)),
                                     url.userName(QUrl::FullyDecoded), url.password(QUrl::FullyDecoded));
         }
     }
