@@ -156,3 +156,15 @@ void EphemeralKeyFile::remove()
 }
 
 } // namespace bl
+
+namespace bl {
+
+QString EphemeralKeyFile::release()
+{
+    const QString path = m_path;
+    m_path.clear();
+    m_publicPath.clear();
+    return path;
+}
+
+} // namespace bl

@@ -43,6 +43,8 @@ public:
     QString publicKeyPath() const { return m_publicPath; } // empty when none was written
     // Deletes the files now; idempotent.
     void remove();
+    // Gives up ownership: the files stay on disk (the person asked to manage them). Returns the path.
+    QString release();
 
 private:
     EphemeralKeyFile(QString path, QString publicPath);

@@ -1,0 +1,98 @@
+#include "app/cli/LoginCommand.h"
+
+#include "app/cli/ExitCodes.h"
+#include "app/cli/UnixSignals.h"
+#include "core/aws/credentials/SsoLogin.h"
+
+#include <QProcess>
+#include <QStandardPaths>
+
+#include <cstdio>
+
+namespace bl::cli {
+
+namespace {
+
+const QCommandLineOption noBrowserOpt(QStringLiteral("no-browser"),
+                                      QStringLiteral("Only print the URL and code; do not open a browser."));
+
+void out(const QString& s)
+{
+    std::fputs(s.toLocal8Bit().constData(), stdout);
+    std::fflush(stdout);
+}
+
+} // namespace
+
+LoginCommand::~LoginCommand() = default;
+
+void LoginCommand::configure(QCommandLineParser& parser)
+{
+    parser.addOption(noBrowserOpt);
+}
+
+Result<void> LoginCommand::prepare(const QCommandLineParser& parser)
+{
+    if (!parser.positionalArguments().isEmpty())
+        return Error::make(ErrorKind::Usage, QStringLiteral("login takes no arguments"),
+                           QStringLiteral("Choose the profile with --profile <name>"));
+    m_noBrowser = parser.isSet(noBrowserOpt);
+    return {};
+}
+
+void LoginCommand::start()
+{
+    auto cfg = m_services.config();
+    if (!cfg) {
+        fail(cfg.error());
+        return;
+    }
+    auto login = createSsoLogin(m_services.credentialsOptions());
+    if (!login) {
+        fail(login.error());
+        return;
+    }
+    m_login = std::move(login.value());
+    connect(m_login.get(), &SsoLogin::verificationReady, this,
+            [this](const QString& uri, const QString& uriComplete, const QString& code) {
+                out(QStringLiteral("To sign in to IAM Identity Center for profile '%1', open\n\n    %2\n\n"
+                                   "and check that it shows the code\n\n    %3\n\n")
+                        .arg(m_services.profileName(), uriComplete.isEmpty() ? uri : uriComplete, code));
+                if (!m_noBrowser)
+                    openBrowser(uriComplete.isEmpty() ? uri : uriComplete);
+                out(QStringLiteral("Waiting for approval (Ctrl-C to cancel)...\n"));
+            });
+    if (m_services.options().verbose) {
+        connect(m_login.get(), &SsoLogin::progress, this,
+                [](const QString& message) { std::fprintf(stderr, "%s\n", message.toLocal8Bit().constData()); });
+    }
+    auto* signals = new UnixSignals(this);
+    connect(signals, &UnixSignals::interrupted, this, [this] { m_login->cancel(); });
+    m_login->start([this](Result<SsoToken> token) {
+        if (!token) {
+            fail(token.error());
+            return;
+        }
+        out(QStringLiteral("Logged in. The session is valid until %1 and is shared with the AWS CLI.\n")
+                .arg(token->expiresAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+        Q_EMIT finished(ExitOk);
+    });
+}
+
+void LoginCommand::openBrowser(const QString& url)
+{
+    // $BROWSER first (a person's explicit choice, also how tests drive the login), then xdg-open on a desktop.
+    const QString browser = m_services.env().value(QStringLiteral("BROWSER"));
+    QString program;
+    if (!browser.isEmpty())
+        program = browser;
+    else if (m_services.env().contains(QStringLiteral("DISPLAY"))
+             || m_services.env().contains(QStringLiteral("WAYLAND_DISPLAY")))
+        program = QStandardPaths::findExecutable(QStringLiteral("xdg-open"));
+    if (program.isEmpty())
+        return;
+    if (!QProcess::startDetached(program, {url}))
+        std::fprintf(stderr, "warning: could not start %s; open the URL yourself\n", program.toLocal8Bit().constData());
+}
+
+} // namespace bl::cli
