@@ -1,5 +1,7 @@
 #include "core/aws/api/JsonWriter.h"
 
+#include "core/aws/credentials/PythonJson.h"
+
 namespace bl {
 
 void JsonWriter::separate()
@@ -86,49 +88,7 @@ JsonWriter& JsonWriter::value(const QStringList& texts)
 
 QByteArray JsonWriter::quote(const QString& text)
 {
-    static const char hex[] = "0123456789abcdef";
-    QByteArray out;
-    out.reserve(text.size() + 2);
-    out += '"';
-    for (const QChar qc : text) {
-        const char16_t c = qc.unicode();
-        switch (c) {
-        case u'"':
-            out += "\\\"";
-            break;
-        case u'\\':
-            out += "\\\\";
-            break;
-        case u'\n':
-            out += "\\n";
-            break;
-        case u'\r':
-            out += "\\r";
-            break;
-        case u'\t':
-            out += "\\t";
-            break;
-        case u'\b':
-            out += "\\b";
-            break;
-        case u'\f':
-            out += "\\f";
-            break;
-        default:
-            if (c < 0x20 || c > 0x7E) {
-                // UTF-16 code units, so characters outside the BMP become surrogate pairs as in Python.
-                out += "\\u";
-                out += hex[(c >> 12) & 0xF];
-                out += hex[(c >> 8) & 0xF];
-                out += hex[(c >> 4) & 0xF];
-                out += hex[c & 0xF];
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-    }
-    out += '"';
-    return out;
+    return PythonJson::quote(text);
 }
 
 } // namespace bl

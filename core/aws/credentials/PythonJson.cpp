@@ -13,40 +13,7 @@ namespace {
 
 void appendString(QByteArray& out, const QString& s)
 {
-    out += '"';
-    for (const QChar c : s) {
-        const char16_t u = c.unicode();
-        switch (u) {
-        case u'"':
-            out += "\\\"";
-            break;
-        case u'\\':
-            out += "\\\\";
-            break;
-        case u'\n':
-            out += "\\n";
-            break;
-        case u'\r':
-            out += "\\r";
-            break;
-        case u'\t':
-            out += "\\t";
-            break;
-        case u'\b':
-            out += "\\b";
-            break;
-        case u'\f':
-            out += "\\f";
-            break;
-        default:
-            // Python's ensure_ascii escapes everything outside ' '..'~', UTF-16 code unit by code unit.
-            if (u < 0x20 || u > 0x7e)
-                out += "\\u" + QByteArray::number(u, 16).rightJustified(4, '0');
-            else
-                out += static_cast<char>(u);
-        }
-    }
-    out += '"';
+    out += PythonJson::quote(s);
 }
 
 void appendNumber(QByteArray& out, double d)
@@ -120,6 +87,48 @@ QByteArray PythonJson::dumps(const QJsonValue& value, Separators separators)
 QString PythonJson::sha1Hex(const QByteArray& data)
 {
     return QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha1).toHex());
+}
+
+QByteArray PythonJson::quote(const QString& s)
+{
+    QByteArray out;
+    out.reserve(s.size() + 2);
+    out += '"';
+    for (const QChar c : s) {
+        const char16_t u = c.unicode();
+        switch (u) {
+        case u'"':
+            out += "\\\"";
+            break;
+        case u'\\':
+            out += "\\\\";
+            break;
+        case u'\n':
+            out += "\\n";
+            break;
+        case u'\r':
+            out += "\\r";
+            break;
+        case u'\t':
+            out += "\\t";
+            break;
+        case u'\b':
+            out += "\\b";
+            break;
+        case u'\f':
+            out += "\\f";
+            break;
+        default:
+            // Python's ensure_ascii escapes everything outside ' '..'~', UTF-16 code unit by code unit, so
+            // characters outside the BMP become surrogate pairs.
+            if (u < 0x20 || u > 0x7e)
+                out += "\\u" + QByteArray::number(u, 16).rightJustified(4, '0');
+            else
+                out += static_cast<char>(u);
+        }
+    }
+    out += '"';
+    return out;
 }
 
 } // namespace bl

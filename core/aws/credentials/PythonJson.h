@@ -17,6 +17,8 @@ public:
     };
     // Keys sorted, ensure_ascii (non-ASCII as \uXXXX), integral numbers without a fraction.
     static QByteArray dumps(const QJsonValue& value, Separators separators = Separators::Default);
+    // A JSON string literal as json.dumps writes it (ensure_ascii).
+    static QByteArray quote(const QString& text);
     // Lower-case hex SHA-1 of data.
     static QString sha1Hex(const QByteArray& data);
 };
