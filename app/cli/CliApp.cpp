@@ -8,6 +8,7 @@
 #include "app/cli/WhoamiCommand.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QTimer>
 
 #include <cstdio>
@@ -147,6 +148,10 @@ int CliApp::start()
     options.profile = parser.value(profileOpt);
     options.regions = parser.values(regionOpt);
     options.verbose = parser.isSet(verboseOpt);
+    if (options.verbose) {
+        // Requests, retries, credential sources: never secrets (see core/util/Log.h).
+        QLoggingCategory::setFilterRules(QStringLiteral("bastionless.*.debug=true"));
+    }
     services->setOptions(options);
 
     const Result<void> prepared = command->prepare(parser);

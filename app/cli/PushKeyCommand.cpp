@@ -105,7 +105,12 @@ void PushKeyCommand::start()
     m_inventory = new InstanceInventory(*session.value(), this);
     m_inventory->resolve(m_target, regions, [this](Result<Instance> instance) {
         if (!instance) {
-            fail(instance.error());
+            Error e = instance.error();
+            // The inventory calls an ambiguous name a usage error; the CLI's contract (README, ExitCodes.h)
+            // gives it exit code 4 like a name that matches nothing.
+            if (e.kind == ErrorKind::Usage)
+                e.kind = ErrorKind::NotFound;
+            fail(e);
             return;
         }
         push(instance.value());
