@@ -18,13 +18,13 @@ struct HttpRequest
 {
     QByteArray method;
     QByteArray target; // raw request-target: path?query
-    QByteArray path;   // path part, still encoded
-    Params query;      // decoded query parameters
+    QByteArray path; // path part, still encoded
+    Params query; // decoded query parameters
     Headers headers;
     QByteArray body;
 
     QByteArray header(const QByteArray& name) const; // case-insensitive, first match
-    Params formParams() const;                       // decoded application/x-www-form-urlencoded body
+    Params formParams() const; // decoded application/x-www-form-urlencoded body
     QByteArray formParam(const QByteArray& name) const;
 };
 
@@ -39,13 +39,13 @@ struct HttpResponse
 // Who is calling: filled by the server from the verified signature (or empty for unsigned calls).
 struct CallContext
 {
-    QString region;      // from the credential scope
-    QString service;     // signing name
+    QString region; // from the credential scope
+    QString service; // signing name
     QString accessKeyId;
-    QString accountId;   // account that owns the key
+    QString accountId; // account that owns the key
     QString principalArn;
-    QString requestId;   // generated per request
-    QDateTime now;       // server time (UTC)
+    QString requestId; // generated per request
+    QDateTime now; // server time (UTC)
 };
 
 // Error bodies exactly as each protocol shapes them (PROTOCOLS.md §3.8, §2.7, §4, §2.6).

@@ -17,10 +17,10 @@ namespace bl {
 // One key = value map with nested blocks ("s3 =\n  addressing_style = path").
 struct ConfigSection
 {
-    QString name;                               // profile / sso-session / services name
-    QMap<QString, QString> values;              // lower-cased keys, values trimmed
+    QString name; // profile / sso-session / services name
+    QMap<QString, QString> values; // lower-cased keys, values trimmed
     QMap<QString, QMap<QString, QString>> nested; // key -> sub-map
-    QString file;                               // where it came from, for messages
+    QString file; // where it came from, for messages
     int line = 0;
 
     QString value(const QString& key) const { return values.value(key); }

@@ -14,7 +14,7 @@ namespace bl {
 // lower snake case (ec2_instance_connect, sso_oidc).
 struct ResolvedEndpoint
 {
-    QUrl url;              // scheme://host[:port][/base path]
+    QUrl url; // scheme://host[:port][/base path]
     QString signingRegion; // usually the region; "us-east-1" for the global STS endpoint
     bool overridden = false; // came from an endpoint_url setting
 };
@@ -25,6 +25,6 @@ Result<ResolvedEndpoint> resolveEndpoint(const QString& serviceId, const QString
                                          const std::optional<ConfigSection>& profile, const QProcessEnvironment& env);
 
 QString partitionDnsSuffix(const QString& region); // amazonaws.com, amazonaws.com.cn, ...
-QString partitionName(const QString& region);      // aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b
+QString partitionName(const QString& region); // aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b
 
 } // namespace bl

@@ -13,31 +13,31 @@
 namespace bl::sigv4 {
 
 using HeaderList = QList<QPair<QByteArray, QByteArray>>; // name as sent, value as sent
-using QueryList = QList<QPair<QByteArray, QByteArray>>;  // DECODED key and value (raw bytes, UTF-8)
+using QueryList = QList<QPair<QByteArray, QByteArray>>; // DECODED key and value (raw bytes, UTF-8)
 
 struct Request
 {
     QByteArray method = "GET";
     QByteArray path = "/"; // the path as it appears on the wire (already percent-encoded)
-    QueryList query;       // decoded parameters, in the order they appear
-    HeaderList headers;    // must include Host (or host) for header signing
+    QueryList query; // decoded parameters, in the order they appear
+    HeaderList headers; // must include Host (or host) for header signing
     QByteArray body;
 };
 
 struct Scope
 {
-    QByteArray region;  // e.g. "us-east-1"
+    QByteArray region; // e.g. "us-east-1"
     QByteArray service; // signing name, e.g. "ec2", "ec2-instance-connect"
 };
 
 struct Signature
 {
-    HeaderList addedHeaders;   // X-Amz-Date, X-Amz-Security-Token (if any), Authorization — add to the request
+    HeaderList addedHeaders; // X-Amz-Date, X-Amz-Security-Token (if any), Authorization — add to the request
     QByteArray canonicalRequest;
     QByteArray stringToSign;
-    QByteArray signature;      // lowercase hex
-    QByteArray authorization;  // value of the Authorization header
-    QByteArray signedHeaders;  // "content-type;host;x-amz-date"
+    QByteArray signature; // lowercase hex
+    QByteArray authorization; // value of the Authorization header
+    QByteArray signedHeaders; // "content-type;host;x-amz-date"
 };
 
 struct Presigned
@@ -59,7 +59,7 @@ Presigned presign(const Request& request, const Credentials& creds, const Scope&
 
 // Building blocks, public so that fakeaws can verify signatures with the same definitions.
 QByteArray uriEncode(const QByteArray& raw, bool encodeSlash = true); // RFC 3986 unreserved kept, %XX upper
-QByteArray canonicalUri(const QByteArray& path);                       // normalised, double-encoded (non-S3)
+QByteArray canonicalUri(const QByteArray& path); // normalised, double-encoded (non-S3)
 QByteArray canonicalQuery(const QueryList& decodedParams);
 // Canonical headers block ("name:value\n"...) and the signed-headers list, for the given header names
 // (lower-case). Duplicate headers are joined with ',' and values trimmed/collapsed as the suite expects.
@@ -71,7 +71,7 @@ QByteArray stringToSign(const QByteArray& amzDate, const Scope& scope, const QBy
 QByteArray signingKey(const QByteArray& secret, const QByteArray& dateStamp, const Scope& scope);
 QByteArray hmacSha256(const QByteArray& key, const QByteArray& data);
 QByteArray sha256Hex(const QByteArray& data);
-QByteArray amzDate(const QDateTime& utc);   // 20240115T120000Z
+QByteArray amzDate(const QDateTime& utc); // 20240115T120000Z
 QDateTime parseAmzDate(const QByteArray& s); // inverse; invalid QDateTime on error
 QueryList parseQueryString(const QByteArray& encodedQuery); // "a=b&c=%2F" -> decoded pairs
 
