@@ -9,7 +9,7 @@ BL_PACKAGES=(
     cmake ninja-build g++ pkg-config clang-format
     qt6-base-dev qt6-websockets-dev qtkeychain-qt6-dev libssl-dev libgl-dev
     # run and test: real OpenSSH client and server, X server and tray host, Secret Service
-    openssh-client openssh-server xvfb xauth x11-utils dbus dbus-x11 gnome-keyring libsecret-tools
+    openssh-client openssh-server curl xvfb xauth x11-utils dbus dbus-x11 gnome-keyring libsecret-tools
     ca-certificates procps
 )
 

@@ -143,7 +143,7 @@ void SsoLogin::poll()
             scheduleNextPoll();
         } else if (code == QLatin1String("expired_token")) {
             finish(
-                Error::make(ErrorKind::Timeout,
+                Error::make(ErrorKind::Credentials,
                             QStringLiteral("The login code %1 expired before it was approved").arg(m_device.userCode),
                             QStringLiteral("Run the login again and approve it in the browser within the time "
                                            "shown.")));
@@ -167,7 +167,7 @@ void SsoLogin::scheduleNextPoll()
 {
     const qint64 waitMs = qint64(m_intervalSecs) * 1000;
     if (m_deadline.remainingTime() < waitMs) {
-        finish(Error::make(ErrorKind::Timeout,
+        finish(Error::make(ErrorKind::Credentials,
                            QStringLiteral("The login code %1 expired before it was approved").arg(m_device.userCode),
                            QStringLiteral("Run the login again and approve it in the browser within the time shown.")));
         return;

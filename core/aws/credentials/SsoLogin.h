@@ -30,7 +30,7 @@ public:
              QObject* parent = nullptr);
     ~SsoLogin() override;
 
-    // Runs the whole flow; done gets the written token, or an Error (Cancelled after cancel(), Timeout when
+    // Runs the whole flow; done gets the written token, or an Error (Cancelled after cancel(), Credentials when
     // the code expired unapproved, Credentials when the person denied it). One flow at a time.
     void start(Callback<SsoToken> done);
     void cancel();

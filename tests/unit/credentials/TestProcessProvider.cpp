@@ -116,26 +116,26 @@ void TestProcessProvider::run_data()
     QTest::newRow("non-zero exit carries stderr")
         << QByteArray("echo 'token expired, run sso-helper login' >&2\nexit 3\n") << false
         << int(ErrorKind::Credentials) << QStringLiteral("exit code 3: token expired, run sso-helper login");
-    QTest::newRow("garbage output") << QByteArray("echo 'this is not json'\n") << false << int(ErrorKind::Parse)
+    QTest::newRow("garbage output") << QByteArray("echo 'this is not json'\n") << false << int(ErrorKind::Credentials)
                                     << QStringLiteral("not JSON");
     QTest::newRow("array instead of object")
-        << QByteArray("echo '[1]'\n") << false << int(ErrorKind::Parse) << QStringLiteral("not an object");
+        << QByteArray("echo '[1]'\n") << false << int(ErrorKind::Credentials) << QStringLiteral("not an object");
     QTest::newRow("missing secret") << QByteArray(R"(echo '{"Version": 1, "AccessKeyId": "ASIAPROC"}')"
                                                   "\n")
-                                    << false << int(ErrorKind::Parse) << QStringLiteral("no \"SecretAccessKey\"");
+                                    << false << int(ErrorKind::Credentials) << QStringLiteral("no \"SecretAccessKey\"");
     QTest::newRow("version 2") << QByteArray(R"(echo '{"Version": 2, "AccessKeyId": "A", "SecretAccessKey": "s"}')"
                                              "\n")
-                               << false << int(ErrorKind::Parse) << QStringLiteral("\"Version\": 2; only version 1");
+                               << false << int(ErrorKind::Credentials) << QStringLiteral("\"Version\": 2; only version 1");
     QTest::newRow("version missing") << QByteArray(R"(echo '{"AccessKeyId": "A", "SecretAccessKey": "s"}')"
                                                    "\n")
-                                     << false << int(ErrorKind::Parse) << QStringLiteral("no \"Version\"");
+                                     << false << int(ErrorKind::Credentials) << QStringLiteral("no \"Version\"");
     QTest::newRow("version as string") << QByteArray(
         R"(echo '{"Version": "1", "AccessKeyId": "A", "SecretAccessKey": "s"}')"
-        "\n") << false << int(ErrorKind::Parse)
+        "\n") << false << int(ErrorKind::Credentials)
                                        << QStringLiteral("\"Version\": \"1\"");
     QTest::newRow("bad expiration") << QByteArray(
         R"(echo '{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "s", "Expiration": "later"}')"
-        "\n") << false << int(ErrorKind::Parse)
+        "\n") << false << int(ErrorKind::Credentials)
                                     << QStringLiteral("\"Expiration\" is not an ISO-8601 time");
 }
 

@@ -296,7 +296,7 @@ void TestSsoFakeAws::expiredDeviceCode()
     m_fake.sso().oidc().setDeviceCodeLifetimeSecs(2);
     const auto r = login(QStringLiteral("sso"), 3);
     QVERIFY(r && !r->ok());
-    QCOMPARE(r->error().kind, ErrorKind::Timeout);
+    QCOMPARE(r->error().kind, ErrorKind::Credentials);
     QVERIFY2(r->error().message.contains(QStringLiteral("expired before it was approved")),
              qPrintable(r->error().message));
 }
