@@ -1,0 +1,7 @@
+#include "core/tunnel/TunnelTransport.h"
+
+namespace bl {
+
+TunnelTransport::~TunnelTransport() = default;
+
+} // namespace bl
