@@ -54,6 +54,8 @@ FakeAws::FakeAws(FakeAwsOptions options, QObject* parent)
     m_router->addService(QStringLiteral("sts"), m_sts.get());
     for (const SsoService::Route& route : SsoService::routes())
         m_router->addUnsignedRoute(route.method, route.path, route.action, m_sso.get());
+    m_eice = std::make_unique<EiceService>(*m_fleet, m_router->verifier(), m_faults);
+    m_eice->attach(*m_router);
 
     m_server = std::make_unique<HttpsServer>();
     m_server->setClock([this] { return m_faults.now(); });
@@ -66,6 +68,7 @@ FakeAws::~FakeAws()
 {
     stop();
     m_server.reset();
+    m_eice.reset();
     m_router.reset();
 }
 
@@ -90,6 +93,7 @@ bl::Result<void> FakeAws::start(quint16 port)
         return bl::Error::make(bl::ErrorKind::Network, QStringLiteral("fakeaws %1").arg(error),
                                QStringLiteral("Pick another --port, or 0 for any free port."));
     m_sso->setBaseUrl(endpointUrl());
+    m_eice->setServerPort(m_server->port());
     return {};
 }
 
@@ -97,6 +101,8 @@ void FakeAws::stop()
 {
     if (m_server)
         m_server->close();
+    if (m_eice)
+        m_eice->abortAll();
 }
 
 bool FakeAws::isRunning() const

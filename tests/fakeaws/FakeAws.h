@@ -1,10 +1,11 @@
 #pragma once
 // fakeaws, the local AWS emulator, as one object: an HTTPS server on 127.0.0.1 with its own test CA,
-// the identities it accepts, a Fleet and the EC2, EC2 Instance Connect, SSM, STS and SSO handlers, and a
-// fault injector. Tests and the `fakeaws` executable build one, start() it, and point clients at it with
-// clientEnvironment() or writeAwsConfig(). Everything stops when it is destroyed.
+// the identities it accepts, a Fleet and the EC2, EC2 Instance Connect (with the EICE tunnel endpoint), SSM,
+// STS and SSO handlers, and a fault injector. Tests and the `fakeaws` executable build one, start() it, and
+// point clients at it with clientEnvironment() or writeAwsConfig(). Everything stops when it is destroyed.
 
 #include "Ec2Service.h"
+#include "EiceService.h"
 #include "FaultInjector.h"
 #include "Fleet.h"
 #include "HttpsServer.h"
@@ -81,6 +82,12 @@ public:
     void expireSsoTokens() { m_sso->oidc().expireAccessTokens(); }
     void setSsoAccounts(const QList<SsoAccount>& accounts) { m_sso->setAccounts(accounts); }
 
+    // EICE tunnels to instanceId:remotePort lead to address:localPort on this machine (see EiceService).
+    bool setTunnelTarget(const QString& instanceId, int remotePort, const QHostAddress& address, quint16 localPort)
+    {
+        return m_eice->setTunnelTarget(instanceId, remotePort, address, localPort);
+    }
+
     // The parts, for finer control.
     Fleet& fleet() { return *m_fleet; }
     FaultInjector& faults() { return m_faults; }
@@ -89,6 +96,7 @@ public:
     Ec2Service& ec2() { return *m_ec2; }
     InstanceConnectService& instanceConnect() { return *m_instanceConnect; }
     SsmService& ssm() { return *m_ssm; }
+    EiceService& eice() { return *m_eice; } // the /openTunnel WebSocket endpoint, its targets, faults, counters
     RequestRouter& router() { return *m_router; }
     HttpsServer& server() { return *m_server; }
 
@@ -106,6 +114,7 @@ private:
     std::unique_ptr<StsService> m_sts;
     std::unique_ptr<SsoService> m_sso;
     std::unique_ptr<RequestRouter> m_router;
+    std::unique_ptr<EiceService> m_eice;
     std::unique_ptr<HttpsServer> m_server;
 };
 
