@@ -24,7 +24,8 @@ const char* const OutputContract = "The command must print one JSON object on st
 
 Error outputError(const QString& profile, const QString& what)
 {
-    return Error::make(ErrorKind::Credentials, QStringLiteral("credential_process for profile %1: %2").arg(profile, what),
+    return Error::make(ErrorKind::Credentials,
+                       QStringLiteral("credential_process for profile %1: %2").arg(profile, what),
                        QString::fromLatin1(OutputContract));
 }
 

@@ -125,7 +125,8 @@ void TestProcessProvider::run_data()
                                     << false << int(ErrorKind::Credentials) << QStringLiteral("no \"SecretAccessKey\"");
     QTest::newRow("version 2") << QByteArray(R"(echo '{"Version": 2, "AccessKeyId": "A", "SecretAccessKey": "s"}')"
                                              "\n")
-                               << false << int(ErrorKind::Credentials) << QStringLiteral("\"Version\": 2; only version 1");
+                               << false << int(ErrorKind::Credentials)
+                               << QStringLiteral("\"Version\": 2; only version 1");
     QTest::newRow("version missing") << QByteArray(R"(echo '{"AccessKeyId": "A", "SecretAccessKey": "s"}')"
                                                    "\n")
                                      << false << int(ErrorKind::Credentials) << QStringLiteral("no \"Version\"");
