@@ -1,0 +1,378 @@
+// The main window driven like a person would, through objectNames, against an in-process fakeaws: the demo
+// fleet loads, typing filters, Enter connects (the recording launcher holds the exact argv), the context
+// menu offers the actions, a failing region shows the banner while the other rows stay, the layout is
+// remembered.
+
+#include "AppFixture.h"
+
+#include "ui/ErrorBanner.h"
+#include "ui/InstanceFilterProxy.h"
+#include "ui/InstanceModel.h"
+#include "ui/InstanceView.h"
+#include "ui/SearchField.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QContextMenuEvent>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QMouseEvent>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace bl;
+using guitest::AppFixture;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void loadsDemoFleet();
+    void typingInListFiltersAndEscClears();
+    void enterRunsSshInTerminal();
+    void enterOnWindowsOpensRdpViewer();
+    void missingViewerNamesPackage();
+    void contextMenuListsActions();
+    void copyCommandFillsClipboard();
+    void stopAsksFirstThenUpdatesRow();
+    void failingRegionShowsBannerOthersStay();
+    void layoutIsRemembered();
+};
+
+namespace {
+
+template<typename T>
+T* child(QWidget& w, const char* name)
+{
+    return w.findChild<T*>(QString::fromLatin1(name));
+}
+
+QMenu* openContextMenu(InstanceView& view, const QModelIndex& index)
+{
+    const QPoint pos = view.visualRect(index).center();
+    QContextMenuEvent event(QContextMenuEvent::Mouse, pos, view.viewport()->mapToGlobal(pos));
+    QApplication::sendEvent(view.viewport(), &event);
+    for (QWidget* w : QApplication::topLevelWidgets()) {
+        if (auto* menu = qobject_cast<QMenu*>(w);
+            menu && menu->objectName() == QLatin1String("instanceContextMenu") && menu->isVisible())
+            return menu;
+    }
+    return nullptr;
+}
+
+QAction* menuAction(QMenu& menu, const char* name)
+{
+    for (QAction* a : menu.actions()) {
+        if (a->objectName() == QLatin1String(name))
+            return a;
+    }
+    return nullptr;
+}
+
+QMessageBox* visibleBox(const char* name)
+{
+    for (QWidget* w : QApplication::topLevelWidgets()) {
+        if (auto* box = qobject_cast<QMessageBox*>(w);
+            box && box->objectName() == QLatin1String(name) && box->isVisible())
+            return box;
+    }
+    return nullptr;
+}
+
+// What a widget receives from a real double-click: press, release, double-click, release. (QTest::mouseDClick
+// leaves out the double-click event on some platforms.)
+void doubleClick(QWidget* widget, const QPoint& pos)
+{
+    const QPointF local(pos);
+    const QPointF global(widget->mapToGlobal(pos));
+    for (const QEvent::Type type : {QEvent::MouseButtonPress, QEvent::MouseButtonRelease, QEvent::MouseButtonDblClick,
+                                    QEvent::MouseButtonRelease}) {
+        const bool down = type != QEvent::MouseButtonRelease;
+        QMouseEvent event(type, local, global, Qt::LeftButton, down ? Qt::LeftButton : Qt::NoButton, Qt::NoModifier);
+        QApplication::sendEvent(widget, &event);
+    }
+}
+
+// Selects the named instance in the window and gives the list the keyboard.
+bool select(MainWindow& window, const QString& name)
+{
+    if (!window.selectInstance(name))
+        return false;
+    child<InstanceView>(window, "instanceView")->setFocus();
+    return true;
+}
+
+} // namespace
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("BastionlessTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("TestMainWindow"));
+}
+
+void TestMainWindow::loadsDemoFleet()
+{
+    AppFixture app(QStringList {}); // every enabled region: the whole demo fleet
+    QVERIFY2(app.ok(), qPrintable(app.aws.error()));
+    MainWindow& window = app.openWindow();
+    auto* view = child<InstanceView>(window, "instanceView");
+    QVERIFY(view);
+    QVERIFY(view->placeholderText().contains(QStringLiteral("Listing")));
+    QVERIFY(app.refresh());
+
+    const int expected = int(app.aws.listableIds().size());
+    QCOMPARE(view->model()->rowCount(), expected);
+    QVERIFY(child<QLabel>(window, "statusCounts")->text().startsWith(QString::number(expected)));
+    QVERIFY(child<QLabel>(window, "statusRefreshed")->text().contains(QStringLiteral("Refreshed")));
+    QVERIFY(!child<ErrorBanner>(window, "errorBanner")->isVisible());
+    QVERIFY(!child<QWidget>(window, "refreshProgress")->isVisible());
+    // Something is selected after the first load, so Enter works at once, and the detail line explains it.
+    QVERIFY(!window.currentKey().isEmpty());
+    QVERIFY(!child<QLabel>(window, "instanceDetails")->text().isEmpty());
+    for (const char* name : {"actionRefresh", "actionSsh", "actionRdp", "actionVnc", "actionStart", "actionStop"})
+        QVERIFY2(window.findChild<QAction*>(QString::fromLatin1(name)), name);
+}
+
+void TestMainWindow::typingInListFiltersAndEscClears()
+{
+    AppFixture app;
+    QVERIFY2(app.ok(), qPrintable(app.aws.error()));
+    MainWindow& window = app.openWindow();
+    QVERIFY(app.refresh());
+    auto* view = child<InstanceView>(window, "instanceView");
+    auto* search = child<SearchField>(window, "searchField");
+    const int all = view->model()->rowCount();
+
+    view->setFocus();
+    QTest::keyClicks(view, QStringLiteral("web"));
+    QCOMPARE(search->text(), QStringLiteral("web"));
+    QTRY_VERIFY(search->hasFocus());
+    QTest::keyClicks(search, QStringLiteral("-1"));
+    QCOMPARE(view->model()->rowCount(), 1);
+    QCOMPARE(view->model()->index(0, InstanceModel::Name).data().toString(), QStringLiteral("web-1"));
+    QVERIFY(child<QLabel>(window, "statusCounts")->text().startsWith(QStringLiteral("1 of")));
+
+    QTest::keyClick(search, Qt::Key_Escape);
+    QCOMPARE(search->text(), QString());
+    QCOMPARE(view->model()->rowCount(), all);
+
+    // Ctrl+F from the list focuses the search box; Down goes back to the list.
+    view->setFocus();
+    QTest::keyClicks(search, QStringLiteral("zzz-nothing"));
+    QCOMPARE(view->model()->rowCount(), 0);
+    QVERIFY(view->placeholderText().contains(QStringLiteral("zzz-nothing")));
+    QTest::keyClick(search, Qt::Key_Escape);
+    view->setFocus();
+    QTest::keySequence(&window, QKeySequence::Find);
+    QTRY_VERIFY(search->hasFocus());
+    QTest::keyClick(search, Qt::Key_Down);
+    QTRY_VERIFY(view->hasFocus());
+}
+
+void TestMainWindow::enterRunsSshInTerminal()
+{
+    AppFixture app;
+    QVERIFY2(app.ok(), qPrintable(app.aws.error()));
+    MainWindow& window = app.openWindow();
+    QVERIFY(app.refresh());
+    QVERIFY(select(window, QStringLiteral("build-runner")));
+    QTest::keyClick(child<InstanceView>(window, "instanceView"), Qt::Key_Return);
+
+    QTRY_COMPARE(app.launcher.started.size(), 1);
+    const LaunchCommand c = app.launcher.started.constFirst();
+    QCOMPARE(c.program, QStringLiteral("/usr/bin/xterm"));
+    QCOMPARE(
+        c.arguments,
+        (QStringList {QStringLiteral("-e"), QStringLiteral("/opt/bastionless/bin/bastionless-cli"),
+                      QStringLiteral("ssh"), app.aws.idOf(QStringLiteral("build-runner")), QStringLiteral("--profile"),
+                      QStringLiteral("demo"), QStringLiteral("--region"), QStringLiteral("us-east-1")}));
+    QVERIFY(!visibleBox("actionErrorBox"));
+
+    // A double-click does the same.
+    auto* view = child<InstanceView>(window, "instanceView");
+    const QPoint row = view->visualRect(view->currentIndex()).center();
+    doubleClick(view->viewport(), row);
+    QTRY_COMPARE(app.launcher.started.size(), 2);
+    QCOMPARE(app.launcher.started.at(1), c);
+}
+
+void TestMainWindow::enterOnWindowsOpensRdpViewer()
+{
+    AppFixture app;
+    QVERIFY2(app.ok(), qPrintable(app.aws.error()));
+    MainWindow& window = app.openWindow();
+    QVERIFY(app.refresh());
+    QVERIFY(select(window, QStringLiteral("win-ad-01")));
+    QTest::keyClick(child<InstanceView>(window, "instanceView"), Qt::Key_Enter);
+
+    QTRY_COMPARE(app.launcher.started.size(), 1);
+    QCOMPARE(app.tunnels.openedRemotePorts, QList<int> {3389});
+    const LaunchCommand c = app.launcher.started.constFirst();
+    QCOMPARE(c.program, QStringLiteral("/usr/bin/xfreerdp"));
+    QCOMPARE(c.arguments,
+             (QStringList {QStringLiteral("/v:127.0.0.1:45123"), QStringLiteral("/u:Administrator"),
+                           QStringLiteral("/cert-ignore"), QStringLiteral("/dynamic-resolution"),
+                           QStringLiteral("/t:win-ad-01 (%1)").arg(app.aws.idOf(QStringLiteral("win-ad-01")))}));
+}
+
+void TestMainWindow::missingViewerNamesPackage()
+{
+    AppFixture app;
+    QVERIFY2(app.ok(), qPrintable(app.aws.error()));
+    app.launcher.installed.remove(QStringLiteral("xfreerdp"));
+    MainWindow& window = app.openWindow();
+    QVERIFY(app.refresh());
+    QVERIFY(select(window, QStringLiteral("win-ad-01")));
+    QTest::keyClick(child<InstanceView>(window, "instanceView"), Qt::Key_Return);
+
+    QTRY_VERIFY(visibleBox("actionErrorBox"));
+    QMessageBox* box = visibleBox("actionErrorBox");
+    QVERIFY2(box->informativeText().contains(QStringLiteral("freerdp2-x11")), qPrintable(box->informativeText()));
+    QVERIFY(app.launcher.started.isEmpty());
+    box->close();
+}
+
+void TestMainWindow::contextMenuListsActions()
+{
+    AppFixture app;
+    QVERIFY2(app.ok(), qPrintable(app.aws.error()));
+    app.tunnels.reason = QStringLiteral("Needs an in-app tunnel, which this build does not have yet");
+    MainWindow& window = app.openWindow();
+    QVERIFY(app.refresh());
+    QVERIFY(select(window, QStringLiteral("build-runner")));
+    auto* view = child<InstanceView>(window, "instanceView");
+    QMenu* menu = openContextMenu(*view, view->currentIndex());
+    QVERIFY(menu);
+
+    QStringList names;
+    for (QAction* a : menu->actions()) {
+        if (!a->isSeparator())
+            names << a->objectName();
+    }
+    QCOMPARE(names,
+             (QStringList {QStringLiteral("actionSsh"), QStringLiteral("actionRdp"), QStringLiteral("actionVnc"),
+                           QStringLiteral("actionTunnel"), QStringLiteral("actionCopyCommand"),
+                           QStringLiteral("actionStart"), QStringLiteral("actionStop")}));
+    QVERIFY(menuAction(*menu, "actionSsh")->isEnabled());
+    QVERIFY(menuAction(*menu, "actionSsh")->font().bold()); // the default action for Linux
+    QAction* tunnel = menuAction(*menu, "actionTunnel");
+    QVERIFY(!tunnel->isEnabled());
+    QVERIFY(tunnel->toolTip().contains(QStringLiteral("tunnel")));
+    QVERIFY(!menuAction(*menu, "actionRdp")->isEnabled()); // needs a tunnel too
+    QVERIFY(menuAction(*menu, "actionCopyCommand")->isEnabled());
+    QVERIFY(!menuAction(*menu, "actionStart")->isEnabled()); // it runs
+    QVERIFY(menuAction(*menu, "actionStop")->isEnabled());
+
+    menuAction(*menu, "actionSsh")->trigger();
+    QTRY_COMPARE(app.launcher.started.size(), 1);
+    menu->close();
+
+    // A stopped instance: connecting is disabled and says why; starting is offered.
+    QVERIFY(select(window, QStringLiteral("batch-worker-1")));
+    menu = openContextMenu(*view, view->currentIndex());
+    QVERIFY(menu);
+    QVERIFY(!menuAction(*menu, "actionSsh")->isEnabled());
+    QVERIFY(menuAction(*menu, "actionSsh")->toolTip().contains(QStringLiteral("start the instance")));
+    QVERIFY(menuAction(*menu, "actionStart")->isEnabled());
+    menu->close();
+}
+
+void TestMainWindow::copyCommandFillsClipboard()
+{
+    AppFixture app;
+    QVERIFY2(app.ok(), qPrintable(app.aws.error()));
+    MainWindow& window = app.openWindow();
+    QVERIFY(app.refresh());
+    QVERIFY(select(window, QStringLiteral("jenkins")));
+    auto* view = child<InstanceView>(window, "instanceView");
+    QMenu* menu = openContextMenu(*view, view->currentIndex());
+    QVERIFY(menu);
+    menuAction(*menu, "actionCopyCommand")->trigger();
+    QCOMPARE(QGuiApplication::clipboard()->text(),
+             QStringLiteral("bastionless-cli ssh %1 --profile demo --region us-east-1")
+                 .arg(app.aws.idOf(QStringLiteral("jenkins"))));
+    menu->close();
+}
+
+void TestMainWindow::stopAsksFirstThenUpdatesRow()
+{
+    AppFixture app;
+    QVERIFY2(app.ok(), qPrintable(app.aws.error()));
+    app.aws.fleet().setTransitionMs(100);
+    MainWindow& window = app.openWindow();
+    QVERIFY(app.refresh());
+    QVERIFY(select(window, QStringLiteral("grafana")));
+    QAction* stop = window.findChild<QAction*>(QStringLiteral("actionStop"));
+    QVERIFY(stop && stop->isEnabled());
+    stop->trigger();
+
+    QTRY_VERIFY(visibleBox("stopConfirmBox"));
+    QMessageBox* box = visibleBox("stopConfirmBox");
+    QCOMPARE(app.aws.requests("StopInstances"), 0); // nothing happens before the answer
+    QPushButton* confirm = nullptr;
+    for (QAbstractButton* b : box->buttons()) {
+        if (b->text() == QLatin1String("Stop"))
+            confirm = qobject_cast<QPushButton*>(b);
+    }
+    QVERIFY(confirm);
+    confirm->click();
+
+    const QString id = app.aws.idOf(QStringLiteral("grafana"));
+    const QModelIndex state =
+        window.model().indexOfKey(InventoryEntry::makeKey(QStringLiteral("demo"), id), InstanceModel::State);
+    QTRY_COMPARE_WITH_TIMEOUT(state.data().toString(), QStringLiteral("stopped"), AppFixture::waitMs);
+    QCOMPARE(app.aws.requests("StopInstances"), 1);
+    QVERIFY(window.findChild<QAction*>(QStringLiteral("actionStart"))->isEnabled());
+}
+
+void TestMainWindow::failingRegionShowsBannerOthersStay()
+{
+    AppFixture app({QStringLiteral("us-east-1"), QStringLiteral("eu-west-1")});
+    QVERIFY2(app.ok(), qPrintable(app.aws.error()));
+    app.store.setMaxRegionsInFlight(1); // us-east-1 first: it meets every injected fault
+    app.aws.fake().faults().failNext(3, fakeaws::FaultInjector::Fault::InternalError,
+                                     QStringLiteral("DescribeInstances"));
+    MainWindow& window = app.openWindow();
+    QVERIFY(app.refresh());
+
+    auto* banner = child<ErrorBanner>(window, "errorBanner");
+    QVERIFY(banner->isVisible());
+    QVERIFY2(banner->text().contains(QStringLiteral("us-east-1")), qPrintable(banner->text()));
+    QVERIFY(banner->text().contains(QStringLiteral("DescribeInstances")));
+    auto* view = child<InstanceView>(window, "instanceView");
+    QVERIFY(view->model()->rowCount() > 0);
+    for (int r = 0; r < view->model()->rowCount(); ++r)
+        QCOMPARE(view->model()->index(r, InstanceModel::Region).data().toString(), QStringLiteral("eu-west-1"));
+
+    // Dismissed, it stays away for the same problem; a clean refresh clears it for good.
+    QTest::mouseClick(child<QWidget>(window, "errorBannerDismiss"), Qt::LeftButton);
+    QVERIFY(!banner->isVisible());
+    QVERIFY(app.refresh());
+    QVERIFY(!banner->isVisible());
+    QVERIFY(view->model()->rowCount() > 10);
+}
+
+void TestMainWindow::layoutIsRemembered()
+{
+    AppFixture app;
+    QVERIFY2(app.ok(), qPrintable(app.aws.error()));
+    {
+        MainWindow& window = app.openWindow();
+        window.resize(1111, 666);
+        child<InstanceView>(window, "instanceView")->header()->resizeSection(InstanceModel::Name, 321);
+        window.close();
+        app.window.reset();
+    }
+    MainWindow& again = app.openWindow();
+    QCOMPARE(child<InstanceView>(again, "instanceView")->header()->sectionSize(InstanceModel::Name), 321);
+    QCOMPARE(again.size(), QSize(1111, 666));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "TestMainWindow.moc"

@@ -1,0 +1,63 @@
+#pragma once
+// What can be done to an instance and whether it can be done now, with the reason when not: the one place
+// the toolbar, the context menu and the keyboard ask. Triggering an action goes to ConnectService or
+// InstancePower; results come back as signals the window turns into a status line or a non-modal message.
+// No widgets here, so the rules are testable without a window.
+
+#include "core/inventory/InventoryTypes.h"
+#include "ui/ConnectService.h"
+
+#include <QObject>
+
+namespace bl {
+
+class InstancePower;
+class InstanceStore;
+
+enum class InstanceAction { Ssh, Rdp, Vnc, CustomTunnel, CopyCommand, Start, Stop };
+
+struct ActionState
+{
+    bool enabled = false;
+    QString text; // menu text
+    QString tooltip; // why it is disabled, or what it does
+};
+
+class InstanceActions : public QObject
+{
+    Q_OBJECT
+public:
+    InstanceActions(InstanceStore& store, ConnectService& connect, InstancePower& power, QObject* parent = nullptr);
+
+    static QList<InstanceAction> all();
+    // entry null: nothing selected.
+    ActionState state(InstanceAction action, const InventoryEntry* entry) const;
+    // Default for an entry: SSH for Linux, RDP for Windows.
+    InstanceAction defaultAction(const InventoryEntry& entry) const;
+
+    // key: InventoryEntry::key(). Disabled actions do nothing but say why (failed()).
+    void trigger(InstanceAction action, const QString& key);
+    void triggerDefault(const QString& key);
+    // The `bastionless-cli` line for the entry's default action.
+    QString commandLine(const InventoryEntry& entry) const;
+
+Q_SIGNALS:
+    void launched(const bl::LaunchCommand& command);
+    void failed(const QString& what, const bl::Error& error);
+    void notice(const QString& text); // a short status line
+    void copyRequested(const QString& text); // the window owns the clipboard
+    void stopRequested(const QString& key, const QString& instanceName); // stopping is a decision: ask first
+    void statesChanged(); // what state() answers may have changed (an instance settled)
+
+public Q_SLOTS:
+    void confirmStop(const QString& key);
+
+private:
+    ActionState connectState(ConnectKind kind, const InventoryEntry* entry) const;
+
+    InstanceStore& m_store;
+    ConnectService& m_connect;
+    InstancePower& m_power;
+};
+
+} // namespace bl

@@ -1,0 +1,77 @@
+#pragma once
+// The instance browser: toolbar (refresh with progress, SSH, RDP, VNC, start, stop), the search box, the
+// list, the error banner and the status bar. It only shows things and forwards intentions: what an action
+// does and whether it is allowed is InstanceActions' business, the data is InstanceStore's. Column layout
+// and window geometry are kept in QSettings.
+
+#include "ui/InstanceActions.h"
+
+#include <QMainWindow>
+#include <QMap>
+#include <QPointer>
+
+class QAction;
+class QLabel;
+class QMessageBox;
+class QProgressBar;
+class QTimer;
+
+namespace bl {
+
+class ErrorBanner;
+class InstanceFilterProxy;
+class InstanceModel;
+class InstanceStore;
+class InstanceView;
+class SearchField;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    MainWindow(InstanceStore& store, InstanceActions& actions, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    QString currentKey() const; // the selected instance, empty when none
+    // Selects the row whose name or instance id is nameOrId; false when there is none (yet).
+    bool selectInstance(const QString& nameOrId);
+    InstanceModel& model() { return *m_model; }
+    InstanceFilterProxy& proxy() { return *m_proxy; }
+    void saveLayout() const;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildToolBar();
+    void buildCentral();
+    void buildStatusBar();
+    void restoreLayout();
+    void updateActions();
+    void updateStatus();
+    void updatePlaceholder();
+    void updateDetails();
+    void showContextMenu(const QPoint& pos);
+    void showColumnMenu(const QPoint& pos);
+    void showFailure(const QString& what, const Error& error);
+    void askToStop(const QString& key, const QString& name);
+    void focusList();
+
+    InstanceStore& m_store;
+    InstanceActions& m_actions;
+    InstanceModel* m_model;
+    InstanceFilterProxy* m_proxy;
+    InstanceView* m_view = nullptr;
+    SearchField* m_search = nullptr;
+    ErrorBanner* m_banner = nullptr;
+    QAction* m_refresh = nullptr;
+    QMap<InstanceAction, QAction*> m_toolbarActions;
+    QLabel* m_details = nullptr;
+    QLabel* m_counts = nullptr;
+    QLabel* m_refreshed = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QPointer<QMessageBox> m_failureBox;
+    QTimer* m_statusTimer = nullptr; // coalesces status updates: a refresh changes many rows at once
+};
+
+} // namespace bl
