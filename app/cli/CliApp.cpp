@@ -1,10 +1,15 @@
 #include "app/cli/CliApp.h"
 
 #include "app/cli/Command.h"
+#include "app/cli/Console.h"
 #include "app/cli/ExitCodes.h"
 #include "app/cli/ListCommand.h"
 #include "app/cli/LoginCommand.h"
+#include "app/cli/ProxyCommand.h"
 #include "app/cli/PushKeyCommand.h"
+#include "app/cli/SshCommand.h"
+#include "app/cli/SshConfigCommand.h"
+#include "app/cli/TunnelCommand.h"
 #include "app/cli/WhoamiCommand.h"
 
 #include <QCoreApplication>
@@ -35,24 +40,20 @@ const QList<CommandInfo>& commands()
          [](CliServices& s, QObject* p) -> Command* { return new ListCommand(s, p); }},
         {"push-key", "Push an SSH public key to an instance with EC2 Instance Connect (valid 60 s)",
          [](CliServices& s, QObject* p) -> Command* { return new PushKeyCommand(s, p); }},
+        {"ssh", "Log in with the system ssh through a fresh key and a native tunnel",
+         [](CliServices& s, QObject* p) -> Command* { return new SshCommand(s, p); }},
+        {"tunnel", "Forward a local port on 127.0.0.1 to a port of an instance until interrupted",
+         [](CliServices& s, QObject* p) -> Command* { return new TunnelCommand(s, p); }},
+        {"proxy", "Tunnel stdin/stdout to an instance's port (for ssh's ProxyCommand)",
+         [](CliServices& s, QObject* p) -> Command* { return new ProxyCommand(s, p); }},
+        {"ssh-config", "Print a ~/.ssh/config block that makes ssh i-... go through Bastionless",
+         [](CliServices& s, QObject* p) -> Command* { return new SshConfigCommand(s, p); }},
         {"login", "Log in with IAM Identity Center (SSO) using a device code",
          [](CliServices& s, QObject* p) -> Command* { return new LoginCommand(s, p); }},
         {"whoami", "Show which AWS identity the credentials belong to",
          [](CliServices& s, QObject* p) -> Command* { return new WhoamiCommand(s, p); }},
     };
     return list;
-}
-
-void printOut(const QString& s)
-{
-    std::fputs(s.toLocal8Bit().constData(), stdout);
-    std::fflush(stdout);
-}
-
-void printErr(const QString& s)
-{
-    std::fputs(s.toLocal8Bit().constData(), stderr);
-    std::fflush(stderr);
 }
 
 } // namespace
@@ -69,7 +70,7 @@ QString CliApp::usage()
                                "Connect to EC2 instances in private subnets without a bastion host.\n\n"
                                "Commands:\n");
     for (const CommandInfo& c : commands())
-        s += QStringLiteral("  %1%2\n").arg(QString::fromLatin1(c.name).leftJustified(11), QLatin1String(c.summary));
+        s += QStringLiteral("  %1%2\n").arg(QString::fromLatin1(c.name).leftJustified(12), QLatin1String(c.summary));
     s += QStringLiteral("\nOptions for every command:\n"
                         "  --profile <name>   AWS profile (default: AWS_PROFILE, then \"default\")\n"
                         "  --region <region>  AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile)\n"

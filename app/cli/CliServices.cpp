@@ -1,5 +1,6 @@
 #include "app/cli/CliServices.h"
 
+#include "app/cli/Console.h"
 #include "app/cli/ExitCodes.h"
 #include "app/cli/TerminalPrompt.h"
 #include "core/aws/credentials/CredentialsFactory.h"
@@ -81,8 +82,7 @@ int CliServices::report(const Error& error)
     QString text = QStringLiteral("error: %1\n").arg(error.summary());
     if (!error.hint.isEmpty())
         text += QStringLiteral("hint: %1\n").arg(error.hint);
-    std::fputs(text.toLocal8Bit().constData(), stderr);
-    std::fflush(stderr);
+    printErr(text);
     return exitCodeFor(error);
 }
 

@@ -1,5 +1,6 @@
 #include "app/cli/ListCommand.h"
 
+#include "app/cli/Console.h"
 #include "app/cli/ExitCodes.h"
 #include "app/cli/InstanceFormat.h"
 #include "core/aws/api/InstanceInventory.h"
@@ -23,12 +24,6 @@ const QCommandLineOption outputOpt(QStringLiteral("output"), QStringLiteral("tab
                                    QStringLiteral("format"), QStringLiteral("table"));
 const QCommandLineOption concurrencyOpt(QStringLiteral("max-concurrency"),
                                         QStringLiteral("Regions queried at once (default 8)."), QStringLiteral("n"));
-
-void err(const QString& s)
-{
-    std::fputs(s.toLocal8Bit().constData(), stderr);
-    std::fflush(stderr);
-}
 
 } // namespace
 
@@ -114,9 +109,9 @@ void ListCommand::start()
     if (tty || m_services.options().verbose) {
         connect(m_inventory, &InstanceInventory::progress, this, [tty](int done, int total) {
             if (tty)
-                err(QStringLiteral("\rListing instances: %1/%2 regions").arg(done).arg(total));
+                printErr(QStringLiteral("\rListing instances: %1/%2 regions").arg(done).arg(total));
             else
-                err(QStringLiteral("listed %1/%2 regions\n").arg(done).arg(total));
+                printErr(QStringLiteral("listed %1/%2 regions\n").arg(done).arg(total));
         });
     }
     auto timer = std::make_shared<QElapsedTimer>();
@@ -124,7 +119,7 @@ void ListCommand::start()
     const QString profile = m_services.profileName();
     m_inventory->list(regions, m_filters, [this, tty, timer, profile](Result<InventoryResult> result) {
         if (tty)
-            err(QStringLiteral("\r\033[K"));
+            printErr(QStringLiteral("\r\033[K"));
         if (!result) {
             fail(result.error());
             return;
@@ -135,22 +130,22 @@ void ListCommand::start()
         sortInstances(instances);
         const QByteArray out = m_json ? instancesToJson(instances) : instancesToTable(instances);
         std::fwrite(out.constData(), 1, size_t(out.size()), stdout);
-        std::fflush(stdout);
+        std::fflush(stdout); // bytes as they are: already UTF-8
 
         int code = ExitOk;
         for (const RegionError& e : result->errors) {
-            err(QStringLiteral("warning: region %1: %2\n").arg(e.region, e.error.summary()));
+            printErr(QStringLiteral("warning: region %1: %2\n").arg(e.region, e.error.summary()));
             if (!e.error.hint.isEmpty())
-                err(QStringLiteral("hint: %1\n").arg(e.error.hint));
+                printErr(QStringLiteral("hint: %1\n").arg(e.error.hint));
             if (code == ExitOk)
                 code = exitCodeFor(e.error);
         }
         if (m_services.options().verbose) {
-            err(QStringLiteral("%1 instances in %2 regions, %3 HTTP requests, %4 ms\n")
-                    .arg(instances.size())
-                    .arg(result->regions.size())
-                    .arg(m_services.http().requestCount())
-                    .arg(timer->elapsed()));
+            printErr(QStringLiteral("%1 instances in %2 regions, %3 HTTP requests, %4 ms\n")
+                         .arg(instances.size())
+                         .arg(result->regions.size())
+                         .arg(m_services.http().requestCount())
+                         .arg(timer->elapsed()));
         }
         Q_EMIT finished(code);
     });

@@ -1,5 +1,6 @@
 #include "app/cli/LoginCommand.h"
 
+#include "app/cli/Console.h"
 #include "app/cli/ExitCodes.h"
 #include "app/cli/UnixSignals.h"
 #include "core/aws/credentials/SsoLogin.h"
@@ -15,12 +16,6 @@ namespace {
 
 const QCommandLineOption noBrowserOpt(QStringLiteral("no-browser"),
                                       QStringLiteral("Only print the URL and code; do not open a browser."));
-
-void out(const QString& s)
-{
-    std::fputs(s.toLocal8Bit().constData(), stdout);
-    std::fflush(stdout);
-}
 
 } // namespace
 
@@ -55,12 +50,12 @@ void LoginCommand::start()
     m_login = std::move(login.value());
     connect(m_login.get(), &SsoLogin::verificationReady, this,
             [this](const QString& uri, const QString& uriComplete, const QString& code) {
-                out(QStringLiteral("To sign in to IAM Identity Center for profile '%1', open\n\n    %2\n\n"
-                                   "and check that it shows the code\n\n    %3\n\n")
-                        .arg(m_services.profileName(), uriComplete.isEmpty() ? uri : uriComplete, code));
+                printOut(QStringLiteral("To sign in to IAM Identity Center for profile '%1', open\n\n    %2\n\n"
+                                        "and check that it shows the code\n\n    %3\n\n")
+                             .arg(m_services.profileName(), uriComplete.isEmpty() ? uri : uriComplete, code));
                 if (!m_noBrowser)
                     openBrowser(uriComplete.isEmpty() ? uri : uriComplete);
-                out(QStringLiteral("Waiting for approval (Ctrl-C to cancel)...\n"));
+                printOut(QStringLiteral("Waiting for approval (Ctrl-C to cancel)...\n"));
             });
     if (m_services.options().verbose) {
         connect(m_login.get(), &SsoLogin::progress, this,
@@ -73,8 +68,8 @@ void LoginCommand::start()
             fail(token.error());
             return;
         }
-        out(QStringLiteral("Logged in. The session is valid until %1 and is shared with the AWS CLI.\n")
-                .arg(token->expiresAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+        printOut(QStringLiteral("Logged in. The session is valid until %1 and is shared with the AWS CLI.\n")
+                     .arg(token->expiresAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
         Q_EMIT finished(ExitOk);
     });
 }

@@ -1,5 +1,6 @@
 #include "app/cli/PushKeyCommand.h"
 
+#include "app/cli/Console.h"
 #include "app/cli/ExitCodes.h"
 #include "app/cli/UnixSignals.h"
 #include "core/aws/api/InstanceConnectClient.h"
@@ -25,18 +26,6 @@ const QCommandLineOption publicKeyOpt(QStringLiteral("public-key"),
 const QCommandLineOption noWaitOpt(QStringLiteral("no-wait"),
                                    QStringLiteral("With a fresh key and no ssh-agent: print the key file and exit "
                                                   "without removing it (you remove it)."));
-
-void out(const QString& s)
-{
-    std::fputs(s.toLocal8Bit().constData(), stdout);
-    std::fflush(stdout);
-}
-
-void err(const QString& s)
-{
-    std::fputs(s.toLocal8Bit().constData(), stderr);
-    std::fflush(stderr);
-}
 
 } // namespace
 
@@ -139,11 +128,11 @@ void PushKeyCommand::pushed(const Instance& instance)
     const QString keyDesc = m_key
         ? QStringLiteral("new ssh-ed25519 key %1").arg(m_key->fingerprint())
         : QStringLiteral("%1 from %2").arg(m_publicKeyLine.section(QLatin1Char(' '), 0, 0), m_publicKeyFile);
-    out(QStringLiteral(
-            "Pushed %1 for %2@%3 in %4.\nValid for %5 seconds (until %6): start the SSH login before then.\n")
-            .arg(keyDesc, m_osUser, who, instance.region)
-            .arg(KeyValiditySecs)
-            .arg(until));
+    printOut(QStringLiteral(
+                 "Pushed %1 for %2@%3 in %4.\nValid for %5 seconds (until %6): start the SSH login before then.\n")
+                 .arg(keyDesc, m_osUser, who, instance.region)
+                 .arg(KeyValiditySecs)
+                 .arg(until));
     if (!m_key) {
         done(ExitOk);
         return;
@@ -160,11 +149,12 @@ void PushKeyCommand::keepPrivateKey(const Instance& instance)
         // A little longer than the key's validity so an ssh started at second 59 can still use it.
         m_agent->addKey(*m_key, std::chrono::seconds(KeyValiditySecs + 30), [this](Result<void> r) {
             if (r) {
-                out(QStringLiteral("The private key is in your ssh-agent for %1 seconds.\n").arg(KeyValiditySecs + 30));
+                printOut(
+                    QStringLiteral("The private key is in your ssh-agent for %1 seconds.\n").arg(KeyValiditySecs + 30));
                 done(ExitOk);
                 return;
             }
-            err(QStringLiteral("warning: could not add the key to ssh-agent: %1\n").arg(r.error().summary()));
+            printErr(QStringLiteral("warning: could not add the key to ssh-agent: %1\n").arg(r.error().summary()));
             m_agent = nullptr;
             keepPrivateKey({});
         });
@@ -181,14 +171,15 @@ void PushKeyCommand::keepPrivateKey(const Instance& instance)
         return;
     }
     m_keyFile.emplace(std::move(file.value()));
-    out(QStringLiteral("Private key: %1\n").arg(m_keyFile->path()));
+    printOut(QStringLiteral("Private key: %1\n").arg(m_keyFile->path()));
     if (!m_wait) {
-        out(QStringLiteral("Remove it when you are done (it is in your private runtime directory).\n"));
+        printOut(QStringLiteral("Remove it when you are done (it is in your private runtime directory).\n"));
         m_keyFile->release(); // the person asked to manage the file
         done(ExitOk);
         return;
     }
-    out(QStringLiteral("It is removed when this command ends, in %1 seconds or on Ctrl-C.\n").arg(KeyValiditySecs));
+    printOut(
+        QStringLiteral("It is removed when this command ends, in %1 seconds or on Ctrl-C.\n").arg(KeyValiditySecs));
     auto* signals = new UnixSignals(this);
     connect(signals, &UnixSignals::interrupted, this, [this] { done(ExitOk); });
     QTimer::singleShot(KeyValiditySecs * 1000, this, [this] { done(ExitOk); });

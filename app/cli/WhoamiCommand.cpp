@@ -1,5 +1,6 @@
 #include "app/cli/WhoamiCommand.h"
 
+#include "app/cli/Console.h"
 #include "app/cli/ExitCodes.h"
 #include "core/aws/api/StsClient.h"
 
@@ -61,8 +62,7 @@ void WhoamiCommand::start()
                                   "Credentials: %5\n")
                        .arg(id->account, id->arn, id->userId, s->profileName(), s->credentials().describe());
         }
-        std::fputs(text.toLocal8Bit().constData(), stdout);
-        std::fflush(stdout);
+        printOut(text);
         Q_EMIT finished(ExitOk);
     });
 }

@@ -1,0 +1,101 @@
+#include "app/cli/ProxyCommand.h"
+
+#include "app/cli/Console.h"
+#include "app/cli/ExitCodes.h"
+#include "app/cli/UnixSignals.h"
+#include "core/tunnel/StdioTunnel.h"
+#include "core/tunnel/TunnelTransport.h"
+
+#include <cstdio>
+
+namespace bl::cli {
+
+namespace {
+
+const QCommandLineOption viaOpt(QStringLiteral("via"), QStringLiteral("Transport: eice, direct or auto (default)."),
+                                QStringLiteral("transport"), QStringLiteral("auto"));
+const QCommandLineOption osUserOpt(QStringLiteral("os-user"),
+                                   QStringLiteral("User on the instance; accepted for symmetry with ssh, the tunnel "
+                                                  "itself does not need it."),
+                                   QStringLiteral("user"));
+
+} // namespace
+
+ProxyCommand::~ProxyCommand() = default;
+
+void ProxyCommand::configure(QCommandLineParser& parser)
+{
+    parser.addPositionalArgument(QStringLiteral("instance"), QStringLiteral("Instance id or Name tag (ssh's %h)."));
+    parser.addPositionalArgument(QStringLiteral("port"), QStringLiteral("Port on the instance (ssh's %p)."));
+    parser.addOptions({viaOpt, osUserOpt});
+}
+
+Result<void> ProxyCommand::prepare(const QCommandLineParser& parser)
+{
+    const QStringList pos = parser.positionalArguments();
+    const QString example = QStringLiteral("in ~/.ssh/config: ProxyCommand bastionless-cli proxy %h %p");
+    if (pos.size() != 2) {
+        return Error::make(ErrorKind::Usage,
+                           QStringLiteral("proxy needs an instance and a port, got %1 arguments").arg(pos.size()),
+                           example);
+    }
+    m_target = pos.at(0);
+    bool ok = false;
+    const uint port = pos.at(1).toUInt(&ok);
+    if (!ok || port == 0 || port > 65535) {
+        return Error::make(ErrorKind::Usage, QStringLiteral("'%1' is not a port number").arg(pos.at(1)), example);
+    }
+    m_port = static_cast<quint16>(port);
+    m_osUser = parser.value(osUserOpt);
+    auto via = TransportChooser::parseVia(parser.value(viaOpt));
+    if (!via)
+        return via.error();
+    m_via = via.value();
+    return {};
+}
+
+void ProxyCommand::start()
+{
+    auto* signals = new UnixSignals(this);
+    connect(signals, &UnixSignals::interrupted, this, [this] { done(ExitInterrupted); });
+    m_chooser = new TransportChooser(m_services, this);
+    m_chooser->choose(m_target, m_port, m_via, [this](Result<TransportChooser::Choice> choice) {
+        if (m_done)
+            return;
+        if (!choice) {
+            m_done = true;
+            fail(choice.error());
+            return;
+        }
+        relay(choice.value());
+    });
+}
+
+void ProxyCommand::relay(const TransportChooser::Choice& choice)
+{
+    if (m_services.options().verbose)
+        printErr(QStringLiteral("Transport: %1 (%2)\n").arg(choice.label, choice.reason));
+    m_tunnel = new StdioTunnel(*choice.transport, 0, 1, this);
+    connect(m_tunnel, &StdioTunnel::finished, this, [this] { done(ExitOk); });
+    connect(m_tunnel, &StdioTunnel::failed, this, [this](const Error& e) {
+        if (m_done)
+            return;
+        m_done = true;
+        fail(e);
+    });
+    const Result<void> started = m_tunnel->start();
+    if (!started && !m_done) {
+        m_done = true;
+        fail(started.error());
+    }
+}
+
+void ProxyCommand::done(int code)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    Q_EMIT finished(code);
+}
+
+} // namespace bl::cli

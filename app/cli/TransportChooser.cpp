@@ -1,0 +1,152 @@
+#include "app/cli/TransportChooser.h"
+
+#include "app/cli/CliServices.h"
+#include "core/aws/api/Ec2Client.h"
+#include "core/aws/api/InstanceInventory.h"
+#include "core/tunnel/DirectTransport.h"
+#include "core/tunnel/EiceEndpointFinder.h"
+#include "core/tunnel/EiceTransport.h"
+
+namespace bl::cli {
+
+TransportChooser::TransportChooser(CliServices& services, QObject* parent)
+    : QObject(parent)
+    , m_services(services)
+{ }
+
+TransportChooser::~TransportChooser() = default;
+
+Result<TransportChooser::Via> TransportChooser::parseVia(const QString& text)
+{
+    if (text == QLatin1String("auto"))
+        return Via::Auto;
+    if (text == QLatin1String("eice"))
+        return Via::Eice;
+    if (text == QLatin1String("direct"))
+        return Via::Direct;
+    return Error::make(ErrorKind::Usage, QStringLiteral("unknown transport '%1'").arg(text),
+                       QStringLiteral("Use --via eice, --via direct or --via auto (the default)"));
+}
+
+void TransportChooser::choose(const QString& target, quint16 port, Via via, Callback<Choice> done,
+                              std::function<void(const Instance&)> resolved)
+{
+    auto session = m_services.session();
+    if (!session) {
+        done(session.error());
+        return;
+    }
+    m_session = session.value();
+    QStringList regions = m_services.options().regions;
+    if (regions.isEmpty() && !m_services.region().isEmpty())
+        regions << m_services.region();
+    m_inventory = new InstanceInventory(*m_session, this);
+    m_inventory->resolve(target, regions, [this, port, via, done, resolved](Result<Instance> instance) {
+        if (!instance) {
+            Error e = instance.error();
+            // An ambiguous name is exit code 4 in the CLI's contract, like a name that matches nothing.
+            if (e.kind == ErrorKind::Usage)
+                e.kind = ErrorKind::NotFound;
+            done(e);
+            return;
+        }
+        if (resolved)
+            resolved(instance.value());
+        chooseFor(instance.value(), port, via, done);
+    });
+}
+
+void TransportChooser::chooseFor(const Instance& instance, quint16 port, Via via, Callback<Choice> done)
+{
+    if (via == Via::Direct) {
+        done(useDirect(instance, port, QStringLiteral("--via direct")));
+        return;
+    }
+    if (!eicePort(port)) {
+        if (via == Via::Eice) {
+            done(Error::make(
+                ErrorKind::Usage,
+                QStringLiteral("EC2 Instance Connect Endpoint only tunnels to port 22 or 3389, not %1").arg(port),
+                QStringLiteral("Use --via direct when this computer reaches the instance, or carry the "
+                               "port through SSH (ssh -L %1:localhost:%1 over port 22)")
+                    .arg(port)));
+            return;
+        }
+        done(useDirect(instance, port,
+                       QStringLiteral("port %1 is not one EC2 Instance Connect Endpoint allows (22, 3389)").arg(port)));
+        return;
+    }
+    useEice(instance, port, via, done);
+}
+
+void TransportChooser::useEice(const Instance& instance, quint16 port, Via via, Callback<Choice> done)
+{
+    m_ec2 = std::make_unique<Ec2Client>(*m_session);
+    EiceEndpointFinder finder(*m_ec2);
+    finder.find(instance, {}, this, [this, instance, port, via, done](Result<EiceTarget> found) {
+        if (!found) {
+            if (via == Via::Eice) {
+                done(found.error());
+                return;
+            }
+            auto direct =
+                useDirect(instance, port,
+                          QStringLiteral("no usable EC2 Instance Connect Endpoint: %1").arg(found.error().message));
+            if (!direct) {
+                Error e = direct.error();
+                e.message = QStringLiteral("No way to reach %1: it has no usable EC2 Instance Connect Endpoint (%2) "
+                                           "and no IP address")
+                                .arg(instance.id, found.error().message);
+                e.hint = QStringLiteral("Create an EC2 Instance Connect Endpoint in its VPC (%1), or give it a "
+                                        "public IP address; Session Manager support comes in a later version")
+                             .arg(instance.vpcId.isEmpty() ? QStringLiteral("unknown") : instance.vpcId);
+                done(e);
+                return;
+            }
+            done(direct);
+            return;
+        }
+        EiceTarget target = found.value();
+        target.remotePort = port;
+        Choice choice;
+        choice.instance = instance;
+        choice.transport = new EiceTransport(target, m_session->http(), m_session->credentials(),
+                                             m_slots.slotsFor(target.endpointId), this);
+        choice.label = choice.transport->describe();
+        choice.reason = via == Via::Eice ? QStringLiteral("--via eice")
+                                         : QStringLiteral("VPC %1 has endpoint %2 and port %3 is allowed")
+                                               .arg(instance.vpcId, target.endpointId)
+                                               .arg(port);
+        done(choice);
+    });
+}
+
+Result<TransportChooser::Choice> TransportChooser::useDirect(const Instance& instance, quint16 port, const QString& why)
+{
+    auto address = DirectTransport::defaultAddress(instance);
+    if (!address)
+        return address.error();
+    DirectTarget target;
+    target.instanceId = instance.id;
+    target.address = address.value();
+    target.port = port;
+    auto* transport = new DirectTransport(target, this);
+    const QString mapSpec = m_services.env().value(QLatin1String(DirectTransport::AddressMapVariable));
+    if (!mapSpec.isEmpty()) {
+        auto map = DirectTransport::parseAddressMap(mapSpec);
+        if (!map) {
+            delete transport;
+            return map.error();
+        }
+        transport->setAddressMap(map.value());
+    }
+    Choice choice;
+    choice.instance = instance;
+    choice.transport = transport;
+    choice.label = QStringLiteral("direct TCP to %1").arg(transport->describe());
+    const QString kind = address.value() == instance.publicIp ? QStringLiteral("public") : QStringLiteral("private");
+    choice.reason = QStringLiteral("%1; the instance has the %2 address %3").arg(why, kind, address.value());
+    return choice;
+}
+
+} // namespace bl::cli

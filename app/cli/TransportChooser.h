@@ -1,0 +1,66 @@
+#pragma once
+// TransportChooser: resolves the INSTANCE argument and picks how to reach (instance, port) for the tunnel,
+// proxy and ssh commands. "auto" takes EC2 Instance Connect Endpoint when the instance's VPC has a usable
+// endpoint and the port is one EICE allows (22, 3389), else plain TCP to the instance's public or private
+// address; SSM joins this choice in a later issue. The reason for the choice is kept for `-v`.
+
+#include "core/aws/api/Types.h"
+#include "core/tunnel/ConnectionSlotRegistry.h"
+#include "core/util/Result.h"
+
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+namespace bl {
+class AwsSession;
+class Ec2Client;
+class InstanceInventory;
+class TunnelTransport;
+} // namespace bl
+
+namespace bl::cli {
+
+class CliServices;
+
+class TransportChooser : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Via { Auto, Eice, Direct };
+
+    struct Choice
+    {
+        Instance instance;
+        TunnelTransport* transport = nullptr; // a child of the chooser
+        QString label; // which transport, for people: "direct TCP to 10.0.1.5 port 22 (i-...)"
+        QString reason; // why it was chosen, for `-v`
+    };
+
+    TransportChooser(CliServices& services, QObject* parent = nullptr);
+    ~TransportChooser() override;
+
+    // "auto", "eice" or "direct"; anything else is a usage error.
+    static Result<Via> parseVia(const QString& text);
+    // Whether EICE accepts this remote port at all.
+    static bool eicePort(quint16 port) { return port == 22 || port == 3389; }
+
+    // Resolves target (id or Name tag), then chooses. resolved (optional) runs as soon as the instance is known,
+    // so that a caller can start other work concurrently; done runs once, from the event loop.
+    void choose(const QString& target, quint16 port, Via via, Callback<Choice> done,
+                std::function<void(const Instance&)> resolved = {});
+
+private:
+    void chooseFor(const Instance& instance, quint16 port, Via via, Callback<Choice> done);
+    void useEice(const Instance& instance, quint16 port, Via via, Callback<Choice> done);
+    Result<Choice> useDirect(const Instance& instance, quint16 port, const QString& why);
+
+    CliServices& m_services;
+    AwsSession* m_session = nullptr;
+    InstanceInventory* m_inventory = nullptr;
+    std::unique_ptr<Ec2Client> m_ec2;
+    ConnectionSlotRegistry m_slots;
+};
+
+} // namespace bl::cli
