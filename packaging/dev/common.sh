@@ -29,11 +29,11 @@ bl_install_packages() {
     fi
 }
 
-# bl_build <build-dir> [cmake args...]
+# bl_build <build-dir> [cmake args...]: configure once, then build everything.
 bl_build() {
     local dir="$1"; shift
     if [ ! -f "$dir/build.ninja" ]; then
         cmake -S "$BL_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
     fi
-    cmake --build "$dir" -j"$(nproc)"
+    cmake --build "$dir" -j"$(nproc)" ${BL_TARGETS:+--target $BL_TARGETS}
 }
