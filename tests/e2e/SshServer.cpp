@@ -8,6 +8,7 @@
 #include <QTcpServer>
 #include <QTest>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace {
@@ -22,14 +23,38 @@ quint16 freePort()
     return probe.serverPort();
 }
 
+// sshd insists that the AuthorizedKeysCommand and every directory above it are root-owned and not
+// group/world-writable, which rules out anything below /tmp (where a checkout may well live). The first
+// candidate whose whole path qualifies holds the sshd's files.
+bool sshdAcceptsPath(const QString& path)
+{
+    QString p = QFileInfo(path).absoluteFilePath();
+    while (!p.isEmpty()) {
+        struct stat st = {};
+        if (::stat(QFile::encodeName(p).constData(), &st) != 0 || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))
+            return false;
+        if (p == QLatin1String("/"))
+            break;
+        p = QFileInfo(p).absolutePath();
+    }
+    return true;
+}
+
+QString sshdBaseDir()
+{
+    for (const QString& candidate : {QStringLiteral("/run"), QStringLiteral(BL_BINARY_DIR), QStringLiteral("/root")}) {
+        if (sshdAcceptsPath(candidate))
+            return candidate;
+    }
+    return QStringLiteral("/run");
+}
+
 } // namespace
 
 SshServer::SshServer(QString pushedKeysDir, QString instanceId)
-    // sshd insists that the AuthorizedKeysCommand and every directory above it are root-owned and not
-    // group/world-writable, which rules out /tmp: keep everything below the build tree.
     : m_pushedKeysDir(std::move(pushedKeysDir))
     , m_instanceId(std::move(instanceId))
-    , m_dir(QStringLiteral(BL_BINARY_DIR "/e2e-sshd-XXXXXX"))
+    , m_dir(sshdBaseDir() + QStringLiteral("/bastionless-e2e-sshd-XXXXXX"))
 {
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
     QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
