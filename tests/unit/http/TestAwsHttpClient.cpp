@@ -5,7 +5,7 @@
 
 #include "HttpTestKit.h"
 #include "LocalHttpServer.h"
-#include "TestPki.h"
+#include "tests/common/TestPki.h"
 
 #include "core/aws/base/SigV4.h"
 #include "core/aws/http/AwsHttpClient.h"

@@ -6,7 +6,7 @@
 #include "FakeEiceServer.h"
 #include "TcpTarget.h"
 #include "TestSockets.h"
-#include "TunnelTestPki.h"
+#include "tests/common/TestPki.h"
 
 #include "core/aws/credentials/StaticProvider.h"
 #include "core/aws/http/AwsHttpClient.h"
@@ -66,7 +66,7 @@ public:
     }
 
     QTemporaryDir dir;
-    TunnelTestPki pki;
+    TestPki pki;
     FakeEiceServer server;
     TcpTarget echo;
     bl::SystemClock clock;

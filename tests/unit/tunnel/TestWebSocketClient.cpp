@@ -2,7 +2,7 @@
 // ping), and a scripted plain-TCP server for everything a server can get wrong (bad accept key, masked or text
 // frames, a dropped connection, refusals with chunked or sized bodies, silence), plus receive back-pressure.
 
-#include "TunnelTestPki.h"
+#include "tests/common/TestPki.h"
 
 #include "core/aws/http/AwsHttpClient.h"
 #include "core/tunnel/WebSocketClient.h"
@@ -103,7 +103,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        m_pki = std::make_unique<TunnelTestPki>(m_dir.path());
+        m_pki = std::make_unique<TestPki>(m_dir.path());
         QVERIFY2(m_pki->ok(), qPrintable(m_pki->error()));
     }
 
@@ -390,7 +390,7 @@ private Q_SLOTS:
 
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<TunnelTestPki> m_pki;
+    std::unique_ptr<TestPki> m_pki;
 };
 
 QTEST_GUILESS_MAIN(TestWebSocketClient)

@@ -1,4 +1,4 @@
-#include "TunnelTestPki.h"
+#include "tests/common/TestPki.h"
 
 #include <QFile>
 
@@ -80,7 +80,7 @@ QByteArray pem(EVP_PKEY* key)
 
 } // namespace
 
-TunnelTestPki::TunnelTestPki(const QString& directory)
+TestPki::TestPki(const QString& directory)
 {
     Key caKey(EVP_EC_gen("P-256"));
     Key serverKey(EVP_EC_gen("P-256"));
@@ -118,7 +118,7 @@ TunnelTestPki::TunnelTestPki(const QString& directory)
         m_error = QStringLiteral("cannot write %1").arg(m_caBundlePath);
 }
 
-QSslConfiguration TunnelTestPki::serverConfiguration() const
+QSslConfiguration TestPki::serverConfiguration() const
 {
     QSslConfiguration c = QSslConfiguration::defaultConfiguration();
     c.setLocalCertificate(m_cert);
