@@ -1,5 +1,7 @@
 #include "app/cli/CliServices.h"
 
+#include "core/tunnel/DirectTransport.h"
+
 #include "app/cli/Console.h"
 #include "app/cli/ExitCodes.h"
 #include "app/cli/TerminalPrompt.h"
@@ -27,6 +29,19 @@ Result<AwsConfig> CliServices::config()
 QString CliServices::profileName() const
 {
     return resolveProfileName(m_options.profile, m_env);
+}
+
+Result<TransportChooser*> CliServices::transportChooser(QObject* parent)
+{
+    auto current = session();
+    if (!current)
+        return current.error();
+    QStringList regions = m_options.regions;
+    if (regions.isEmpty() && !region().isEmpty())
+        regions << region();
+    auto* chooser = new TransportChooser(*current.value(), regions, parent);
+    chooser->setDirectAddressMap(m_env.value(QLatin1String(DirectTransport::AddressMapVariable)));
+    return chooser;
 }
 
 QString CliServices::region()

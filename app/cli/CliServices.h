@@ -6,6 +6,7 @@
 #include "core/aws/base/AwsConfig.h"
 #include "core/aws/credentials/CredentialsFactory.h"
 #include "core/aws/http/AwsHttpClient.h"
+#include "core/connect/TransportChooser.h"
 #include "core/util/Clock.h"
 
 #include <QObject>
@@ -44,6 +45,10 @@ public:
     QString profileName() const;
     // The first --region, or the profile's / environment's region.
     QString region();
+
+    // A chooser over session() that looks names up in the --region(s) or the profile's region, and honours
+    // BASTIONLESS_DIRECT_MAP. Errors: those of session().
+    Result<TransportChooser*> transportChooser(QObject* parent);
 
     // Prints "error: ..." and "hint: ..." on stderr and returns the exit code for it.
     static int report(const Error& error);

@@ -58,7 +58,13 @@ void ProxyCommand::start()
 {
     auto* signals = new UnixSignals(this);
     connect(signals, &UnixSignals::interrupted, this, [this] { done(ExitInterrupted); });
-    m_chooser = new TransportChooser(m_services, this);
+    auto chooser = m_services.transportChooser(this);
+    if (!chooser) {
+        m_done = true;
+        fail(chooser.error());
+        return;
+    }
+    m_chooser = chooser.value();
     m_chooser->choose(m_target, m_port, m_via, [this](Result<TransportChooser::Choice> choice) {
         if (m_done)
             return;

@@ -3,7 +3,7 @@
 // %h %p` in ~/.ssh/config. stdout carries only tunnel bytes; every diagnostic goes to stderr.
 
 #include "app/cli/Command.h"
-#include "app/cli/TransportChooser.h"
+#include "core/connect/TransportChooser.h"
 
 namespace bl {
 class StdioTunnel;

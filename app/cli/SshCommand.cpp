@@ -112,7 +112,12 @@ void SshCommand::start()
     }
     m_keyFile.emplace(std::move(file.value()));
 
-    m_chooser = new TransportChooser(m_services, this);
+    auto chooser = m_services.transportChooser(this);
+    if (!chooser) {
+        done(CliServices::report(chooser.error()));
+        return;
+    }
+    m_chooser = chooser.value();
     m_chooser->choose(
         m_target, 22, m_via,
         [this](Result<TransportChooser::Choice> choice) {

@@ -6,7 +6,7 @@
 // removed when ssh ends.
 
 #include "app/cli/Command.h"
-#include "app/cli/TransportChooser.h"
+#include "core/connect/TransportChooser.h"
 #include "core/keys/Ed25519KeyPair.h"
 #include "core/keys/EphemeralKeyFile.h"
 

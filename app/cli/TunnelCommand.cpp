@@ -74,7 +74,13 @@ void TunnelCommand::start()
 {
     auto* signals = new UnixSignals(this);
     connect(signals, &UnixSignals::interrupted, this, [this] { stop(ExitOk); });
-    m_chooser = new TransportChooser(m_services, this);
+    auto chooser = m_services.transportChooser(this);
+    if (!chooser) {
+        m_stopping = true;
+        fail(chooser.error());
+        return;
+    }
+    m_chooser = chooser.value();
     m_chooser->choose(m_target, m_remotePort, m_via, [this](Result<TransportChooser::Choice> choice) {
         if (m_stopping)
             return;

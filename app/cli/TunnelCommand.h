@@ -5,7 +5,7 @@
 // use exits with 2 (ExitUsage): the person chose a port that cannot be used.
 
 #include "app/cli/Command.h"
-#include "app/cli/TransportChooser.h"
+#include "core/connect/TransportChooser.h"
 
 namespace bl {
 class TunnelListener;

@@ -1,17 +1,18 @@
-#include "app/cli/TransportChooser.h"
+#include "core/connect/TransportChooser.h"
 
-#include "app/cli/CliServices.h"
+#include "core/aws/api/AwsSession.h"
 #include "core/aws/api/Ec2Client.h"
 #include "core/aws/api/InstanceInventory.h"
 #include "core/tunnel/DirectTransport.h"
 #include "core/tunnel/EiceEndpointFinder.h"
 #include "core/tunnel/EiceTransport.h"
 
-namespace bl::cli {
+namespace bl {
 
-TransportChooser::TransportChooser(CliServices& services, QObject* parent)
+TransportChooser::TransportChooser(AwsSession& session, QStringList regions, QObject* parent)
     : QObject(parent)
-    , m_services(services)
+    , m_session(session)
+    , m_regions(std::move(regions))
 { }
 
 TransportChooser::~TransportChooser() = default;
@@ -31,17 +32,8 @@ Result<TransportChooser::Via> TransportChooser::parseVia(const QString& text)
 void TransportChooser::choose(const QString& target, quint16 port, Via via, Callback<Choice> done,
                               std::function<void(const Instance&)> resolved)
 {
-    auto session = m_services.session();
-    if (!session) {
-        done(session.error());
-        return;
-    }
-    m_session = session.value();
-    QStringList regions = m_services.options().regions;
-    if (regions.isEmpty() && !m_services.region().isEmpty())
-        regions << m_services.region();
-    m_inventory = new InstanceInventory(*m_session, this);
-    m_inventory->resolve(target, regions, [this, port, via, done, resolved](Result<Instance> instance) {
+    m_inventory = new InstanceInventory(m_session, this);
+    m_inventory->resolve(target, m_regions, [this, port, via, done, resolved](Result<Instance> instance) {
         if (!instance) {
             Error e = instance.error();
             // An ambiguous name is exit code 4 in the CLI's contract, like a name that matches nothing.
@@ -81,7 +73,7 @@ void TransportChooser::chooseFor(const Instance& instance, quint16 port, Via via
 
 void TransportChooser::useEice(const Instance& instance, quint16 port, Via via, Callback<Choice> done)
 {
-    m_ec2 = std::make_unique<Ec2Client>(*m_session);
+    m_ec2 = std::make_unique<Ec2Client>(m_session);
     EiceEndpointFinder finder(*m_ec2);
     finder.find(instance, {}, this, [this, instance, port, via, done](Result<EiceTarget> found) {
         if (!found) {
@@ -110,7 +102,7 @@ void TransportChooser::useEice(const Instance& instance, quint16 port, Via via, 
         target.remotePort = port;
         Choice choice;
         choice.instance = instance;
-        choice.transport = new EiceTransport(target, m_session->http(), m_session->credentials(),
+        choice.transport = new EiceTransport(target, m_session.http(), m_session.credentials(),
                                              m_slots.slotsFor(target.endpointId), this);
         choice.label = choice.transport->describe();
         choice.reason = via == Via::Eice ? QStringLiteral("--via eice")
@@ -131,9 +123,8 @@ Result<TransportChooser::Choice> TransportChooser::useDirect(const Instance& ins
     target.address = address.value();
     target.port = port;
     auto* transport = new DirectTransport(target, this);
-    const QString mapSpec = m_services.env().value(QLatin1String(DirectTransport::AddressMapVariable));
-    if (!mapSpec.isEmpty()) {
-        auto map = DirectTransport::parseAddressMap(mapSpec);
+    if (!m_directMap.isEmpty()) {
+        auto map = DirectTransport::parseAddressMap(m_directMap);
         if (!map) {
             delete transport;
             return map.error();
@@ -149,4 +140,4 @@ Result<TransportChooser::Choice> TransportChooser::useDirect(const Instance& ins
     return choice;
 }
 
-} // namespace bl::cli
+} // namespace bl

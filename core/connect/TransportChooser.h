@@ -1,8 +1,8 @@
 #pragma once
-// TransportChooser: resolves the INSTANCE argument and picks how to reach (instance, port) for the tunnel,
-// proxy and ssh commands. "auto" takes EC2 Instance Connect Endpoint when the instance's VPC has a usable
-// endpoint and the port is one EICE allows (22, 3389), else plain TCP to the instance's public or private
-// address; SSM joins this choice in a later issue. The reason for the choice is kept for `-v`.
+// TransportChooser: resolves an instance (id or Name tag) and picks how to reach (instance, port), for the CLI's
+// tunnel, proxy and ssh commands and for the desktop app. "auto" takes EC2 Instance Connect Endpoint when the
+// instance's VPC has a usable endpoint and the port is one EICE allows (22, 3389), else plain TCP to the instance's
+// public or private address; SSM joins this choice in a later issue. The reason for the choice is kept for `-v`.
 
 #include "core/aws/api/Types.h"
 #include "core/tunnel/ConnectionSlotRegistry.h"
@@ -14,15 +14,11 @@
 #include <memory>
 
 namespace bl {
+
 class AwsSession;
 class Ec2Client;
 class InstanceInventory;
 class TunnelTransport;
-} // namespace bl
-
-namespace bl::cli {
-
-class CliServices;
 
 class TransportChooser : public QObject
 {
@@ -38,7 +34,8 @@ public:
         QString reason; // why it was chosen, for `-v`
     };
 
-    TransportChooser(CliServices& services, QObject* parent = nullptr);
+    // session must outlive the chooser. regions: where a Name is looked up (empty: every enabled region).
+    TransportChooser(AwsSession& session, QStringList regions, QObject* parent = nullptr);
     ~TransportChooser() override;
 
     // "auto", "eice" or "direct"; anything else is a usage error.
@@ -50,17 +47,22 @@ public:
     // so that a caller can start other work concurrently; done runs once, from the event loop.
     void choose(const QString& target, quint16 port, Via via, Callback<Choice> done,
                 std::function<void(const Instance&)> resolved = {});
+    // Chooses for an instance already known (the desktop app's inventory).
+    void chooseFor(const Instance& instance, quint16 port, Via via, Callback<Choice> done);
+
+    // BASTIONLESS_DIRECT_MAP (DirectTransport::AddressMapVariable): tests send direct TCP to local stand-ins.
+    void setDirectAddressMap(const QString& spec) { m_directMap = spec; }
 
 private:
-    void chooseFor(const Instance& instance, quint16 port, Via via, Callback<Choice> done);
     void useEice(const Instance& instance, quint16 port, Via via, Callback<Choice> done);
     Result<Choice> useDirect(const Instance& instance, quint16 port, const QString& why);
 
-    CliServices& m_services;
-    AwsSession* m_session = nullptr;
+    AwsSession& m_session;
+    QStringList m_regions;
+    QString m_directMap;
     InstanceInventory* m_inventory = nullptr;
     std::unique_ptr<Ec2Client> m_ec2;
     ConnectionSlotRegistry m_slots;
 };
 
-} // namespace bl::cli
+} // namespace bl
