@@ -41,6 +41,8 @@ Result<TransportChooser*> CliServices::transportChooser(QObject* parent)
         regions << region();
     auto* chooser = new TransportChooser(*current.value(), regions, parent);
     chooser->setDirectAddressMap(m_env.value(QLatin1String(DirectTransport::AddressMapVariable)));
+    chooser->setEnvironment(m_env);
+    chooser->setPreferences(ConnectionPreferences::load(ConnectionPreferences::defaultPath(m_env)));
     return chooser;
 }
 

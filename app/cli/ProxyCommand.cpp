@@ -10,16 +10,7 @@
 
 namespace bl::cli {
 
-namespace {
-
-const QCommandLineOption viaOpt(QStringLiteral("via"), QStringLiteral("Transport: eice, direct or auto (default)."),
-                                QStringLiteral("transport"), QStringLiteral("auto"));
-const QCommandLineOption osUserOpt(QStringLiteral("os-user"),
-                                   QStringLiteral("User on the instance; accepted for symmetry with ssh, the tunnel "
-                                                  "itself does not need it."),
-                                   QStringLiteral("user"));
-
-} // namespace
+namespace { } // namespace
 
 ProxyCommand::~ProxyCommand() = default;
 
@@ -27,7 +18,7 @@ void ProxyCommand::configure(QCommandLineParser& parser)
 {
     parser.addPositionalArgument(QStringLiteral("instance"), QStringLiteral("Instance id or Name tag (ssh's %h)."));
     parser.addPositionalArgument(QStringLiteral("port"), QStringLiteral("Port on the instance (ssh's %p)."));
-    parser.addOptions({viaOpt, osUserOpt});
+    TunnelOptions::addTo(parser);
 }
 
 Result<void> ProxyCommand::prepare(const QCommandLineParser& parser)
@@ -46,11 +37,10 @@ Result<void> ProxyCommand::prepare(const QCommandLineParser& parser)
         return Error::make(ErrorKind::Usage, QStringLiteral("'%1' is not a port number").arg(pos.at(1)), example);
     }
     m_port = static_cast<quint16>(port);
-    m_osUser = parser.value(osUserOpt);
-    auto via = TransportChooser::parseVia(parser.value(viaOpt));
-    if (!via)
-        return via.error();
-    m_via = via.value();
+    auto options = TunnelOptions::parse(parser);
+    if (!options)
+        return options.error();
+    m_options = options.value();
     return {};
 }
 
@@ -65,7 +55,8 @@ void ProxyCommand::start()
         return;
     }
     m_chooser = chooser.value();
-    m_chooser->choose(m_target, m_port, m_via, [this](Result<TransportChooser::Choice> choice) {
+    m_options.applyTo(*m_chooser);
+    m_chooser->choose(m_target, m_port, m_options.via, [this](Result<TransportChooser::Choice> choice) {
         if (m_done)
             return;
         if (!choice) {

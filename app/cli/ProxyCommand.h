@@ -3,7 +3,7 @@
 // %h %p` in ~/.ssh/config. stdout carries only tunnel bytes; every diagnostic goes to stderr.
 
 #include "app/cli/Command.h"
-#include "core/connect/TransportChooser.h"
+#include "app/cli/TunnelOptions.h"
 
 namespace bl {
 class StdioTunnel;
@@ -27,8 +27,7 @@ private:
 
     QString m_target;
     quint16 m_port = 22;
-    QString m_osUser;
-    TransportChooser::Via m_via = TransportChooser::Via::Auto;
+    TunnelOptions m_options;
     TransportChooser* m_chooser = nullptr;
     StdioTunnel* m_tunnel = nullptr;
     bool m_done = false;

@@ -1,5 +1,7 @@
 #include "app/cli/SshCommand.h"
 
+#include "core/connect/SshOptions.h"
+
 #include "app/cli/Console.h"
 #include "app/cli/ExitCodes.h"
 #include "app/cli/UnixSignals.h"
@@ -16,15 +18,7 @@
 
 namespace bl::cli {
 
-namespace {
-
-const QCommandLineOption osUserOpt(QStringLiteral("os-user"),
-                                   QStringLiteral("User on the instance (default: ec2-user)."), QStringLiteral("user"),
-                                   QStringLiteral("ec2-user"));
-const QCommandLineOption viaOpt(QStringLiteral("via"), QStringLiteral("Transport: eice, direct or auto (default)."),
-                                QStringLiteral("transport"), QStringLiteral("auto"));
-
-} // namespace
+namespace { } // namespace
 
 SshCommand::~SshCommand()
 {
@@ -37,15 +31,7 @@ void SshCommand::configure(QCommandLineParser& parser)
     parser.addPositionalArgument(QStringLiteral("instance"), QStringLiteral("Instance id or Name tag."));
     parser.addPositionalArgument(QStringLiteral("-- ssh-args"),
                                  QStringLiteral("ssh options, then the remote command (after --)."));
-    parser.addOptions({osUserOpt, viaOpt});
-}
-
-QString SshCommand::knownHostsPath(const QProcessEnvironment& env)
-{
-    QString base = env.value(QStringLiteral("XDG_DATA_HOME"));
-    if (base.isEmpty())
-        base = env.value(QStringLiteral("HOME"), QDir::homePath()) + QStringLiteral("/.local/share");
-    return base + QStringLiteral("/bastionless/known_hosts");
+    TunnelOptions::addTo(parser);
 }
 
 void SshCommand::splitSshArgs(const QStringList& args, QStringList* options, QStringList* command)
@@ -74,11 +60,10 @@ Result<void> SshCommand::prepare(const QCommandLineParser& parser)
     }
     m_target = pos.first();
     splitSshArgs(pos.mid(1), &m_sshOptions, &m_remoteCommand);
-    m_osUser = parser.value(osUserOpt);
-    auto via = TransportChooser::parseVia(parser.value(viaOpt));
-    if (!via)
-        return via.error();
-    m_via = via.value();
+    auto options = TunnelOptions::parse(parser);
+    if (!options)
+        return options.error();
+    m_options = options.value();
     return {};
 }
 
@@ -118,8 +103,9 @@ void SshCommand::start()
         return;
     }
     m_chooser = chooser.value();
+    m_options.applyTo(*m_chooser);
     m_chooser->choose(
-        m_target, 22, m_via,
+        m_target, 22, m_options.via,
         [this](Result<TransportChooser::Choice> choice) {
             if (m_finished)
                 return;
@@ -143,6 +129,10 @@ void SshCommand::start()
 void SshCommand::push(const Instance& instance)
 {
     m_instance = instance;
+    const OsUser::Choice user = m_chooser->osUserFor(instance);
+    m_osUser = user.user;
+    if (m_services.options().verbose)
+        printErr(QStringLiteral("OS user: %1 (%2)\n").arg(user.user, user.reason));
     auto session = m_services.session();
     InstanceConnectClient client(*session.value());
     client.sendSshPublicKey(instance.region, instance.id, m_osUser, m_key->publicKeyLine(), QString(), this,
@@ -166,15 +156,8 @@ void SshCommand::maybeRunSsh()
 
 void SshCommand::runSsh()
 {
-    const QString knownHosts = knownHostsPath(m_services.env());
-    QDir().mkpath(QFileInfo(knownHosts).path());
-    QStringList args {QStringLiteral("-o"), QStringLiteral("HostKeyAlias=") + m_instance.id, QStringLiteral("-o"),
-                      QStringLiteral("UserKnownHostsFile=") + knownHosts, QStringLiteral("-o"),
-                      QStringLiteral("StrictHostKeyChecking=accept-new"),
-                      // Debian's /etc/ssh/ssh_config hashes names; KnownHosts (and people) must read them.
-                      QStringLiteral("-o"), QStringLiteral("HashKnownHosts=no"), QStringLiteral("-o"),
-                      QStringLiteral("IdentitiesOnly=yes"), QStringLiteral("-i"), m_keyFile->path(),
-                      QStringLiteral("-p"), QString::number(m_listener->port()), QStringLiteral("-l"), m_osUser};
+    QStringList args = SshOptions::tunnelArguments(m_instance.id, SshOptions::knownHostsPath(m_services.env()),
+                                                   m_keyFile->path(), m_listener->port(), m_osUser);
     args += m_sshOptions;
     if (!m_sshOptions.contains(QStringLiteral("--")))
         args << QStringLiteral("--");

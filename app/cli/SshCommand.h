@@ -6,7 +6,7 @@
 // removed when ssh ends.
 
 #include "app/cli/Command.h"
-#include "core/connect/TransportChooser.h"
+#include "app/cli/TunnelOptions.h"
 #include "core/keys/Ed25519KeyPair.h"
 #include "core/keys/EphemeralKeyFile.h"
 
@@ -30,8 +30,6 @@ public:
     Result<void> prepare(const QCommandLineParser& parser) override;
     void start() override;
 
-    // Bastionless's known_hosts: $XDG_DATA_HOME/bastionless/known_hosts (default ~/.local/share/...).
-    static QString knownHostsPath(const QProcessEnvironment& env);
     // Splits what follows `--` into ssh options (before the destination) and the remote command (after it).
     static void splitSshArgs(const QStringList& args, QStringList* options, QStringList* command);
 
@@ -45,7 +43,7 @@ private:
     QString m_osUser;
     QStringList m_sshOptions;
     QStringList m_remoteCommand;
-    TransportChooser::Via m_via = TransportChooser::Via::Auto;
+    TunnelOptions m_options;
     TransportChooser* m_chooser = nullptr;
     TunnelListener* m_listener = nullptr;
     QProcess* m_ssh = nullptr;

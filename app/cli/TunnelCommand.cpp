@@ -18,19 +18,6 @@ const QCommandLineOption remotePortOpt(QStringLiteral("remote-port"),
 const QCommandLineOption localPortOpt(QStringLiteral("local-port"),
                                       QStringLiteral("Local port on 127.0.0.1 (default: a free one)."),
                                       QStringLiteral("port"), QStringLiteral("0"));
-const QCommandLineOption viaOpt(QStringLiteral("via"), QStringLiteral("Transport: eice, direct or auto (default)."),
-                                QStringLiteral("transport"), QStringLiteral("auto"));
-
-Result<quint16> parsePort(const QString& text, const QString& what, bool zeroAllowed)
-{
-    bool ok = false;
-    const uint port = text.toUInt(&ok);
-    if (!ok || port > 65535 || (port == 0 && !zeroAllowed)) {
-        return Error::make(ErrorKind::Usage, QStringLiteral("%1 '%2' is not a port number").arg(what, text),
-                           QStringLiteral("Give a number from 1 to 65535"));
-    }
-    return static_cast<quint16>(port);
-}
 
 } // namespace
 
@@ -39,7 +26,8 @@ TunnelCommand::~TunnelCommand() = default;
 void TunnelCommand::configure(QCommandLineParser& parser)
 {
     parser.addPositionalArgument(QStringLiteral("instance"), QStringLiteral("Instance id or Name tag."));
-    parser.addOptions({remotePortOpt, localPortOpt, viaOpt});
+    parser.addOptions({remotePortOpt, localPortOpt});
+    TunnelOptions::addTo(parser);
 }
 
 Result<void> TunnelCommand::prepare(const QCommandLineParser& parser)
@@ -55,18 +43,18 @@ Result<void> TunnelCommand::prepare(const QCommandLineParser& parser)
     m_target = pos.first();
     if (!parser.isSet(remotePortOpt))
         return Error::make(ErrorKind::Usage, QStringLiteral("tunnel needs --remote-port"), example);
-    auto remote = parsePort(parser.value(remotePortOpt), QStringLiteral("--remote-port"), false);
+    auto remote = TunnelOptions::parsePort(parser.value(remotePortOpt), QStringLiteral("--remote-port"), false);
     if (!remote)
         return remote.error();
     m_remotePort = remote.value();
-    auto local = parsePort(parser.value(localPortOpt), QStringLiteral("--local-port"), true);
+    auto local = TunnelOptions::parsePort(parser.value(localPortOpt), QStringLiteral("--local-port"), true);
     if (!local)
         return local.error();
     m_localPort = local.value();
-    auto via = TransportChooser::parseVia(parser.value(viaOpt));
-    if (!via)
-        return via.error();
-    m_via = via.value();
+    auto options = TunnelOptions::parse(parser);
+    if (!options)
+        return options.error();
+    m_options = options.value();
     return {};
 }
 
@@ -81,7 +69,8 @@ void TunnelCommand::start()
         return;
     }
     m_chooser = chooser.value();
-    m_chooser->choose(m_target, m_remotePort, m_via, [this](Result<TransportChooser::Choice> choice) {
+    m_options.applyTo(*m_chooser);
+    m_chooser->choose(m_target, m_remotePort, m_options.via, [this](Result<TransportChooser::Choice> choice) {
         if (m_stopping)
             return;
         if (!choice) {

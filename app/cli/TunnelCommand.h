@@ -5,7 +5,7 @@
 // use exits with 2 (ExitUsage): the person chose a port that cannot be used.
 
 #include "app/cli/Command.h"
-#include "core/connect/TransportChooser.h"
+#include "app/cli/TunnelOptions.h"
 
 namespace bl {
 class TunnelListener;
@@ -30,7 +30,7 @@ private:
     QString m_target;
     quint16 m_remotePort = 0;
     quint16 m_localPort = 0;
-    TransportChooser::Via m_via = TransportChooser::Via::Auto;
+    TunnelOptions m_options;
     TransportChooser* m_chooser = nullptr;
     TunnelListener* m_listener = nullptr;
     bool m_stopping = false;

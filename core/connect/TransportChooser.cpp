@@ -3,9 +3,12 @@
 #include "core/aws/api/AwsSession.h"
 #include "core/aws/api/Ec2Client.h"
 #include "core/aws/api/InstanceInventory.h"
+#include "core/connect/OsUser.h"
+#include "core/connect/SshForwardTransport.h"
 #include "core/tunnel/DirectTransport.h"
 #include "core/tunnel/EiceEndpointFinder.h"
 #include "core/tunnel/EiceTransport.h"
+#include "core/util/Log.h"
 
 namespace bl {
 
@@ -48,24 +51,24 @@ void TransportChooser::choose(const QString& target, quint16 port, Via via, Call
     });
 }
 
+OsUser::Choice TransportChooser::osUserFor(const Instance& instance) const
+{
+    return OsUser::choose(instance, m_osUser, m_prefs.osUser(instance.id), m_prefs.defaultOsUser());
+}
+
 void TransportChooser::chooseFor(const Instance& instance, quint16 port, Via via, Callback<Choice> done)
 {
+    if (via == Via::Auto) {
+        // A transport the person set for this instance replaces the automatic choice.
+        const auto preferred = parseVia(m_prefs.via(instance.id));
+        if (preferred && preferred.value() != Via::Auto) {
+            via = preferred.value();
+            qCDebug(lcConnect) << "transport for" << instance.id
+                               << "set in the preferences:" << m_prefs.via(instance.id);
+        }
+    }
     if (via == Via::Direct) {
         done(useDirect(instance, port, QStringLiteral("--via direct")));
-        return;
-    }
-    if (!eicePort(port)) {
-        if (via == Via::Eice) {
-            done(Error::make(
-                ErrorKind::Usage,
-                QStringLiteral("EC2 Instance Connect Endpoint only tunnels to port 22 or 3389, not %1").arg(port),
-                QStringLiteral("Use --via direct when this computer reaches the instance, or carry the "
-                               "port through SSH (ssh -L %1:localhost:%1 over port 22)")
-                    .arg(port)));
-            return;
-        }
-        done(useDirect(instance, port,
-                       QStringLiteral("port %1 is not one EC2 Instance Connect Endpoint allows (22, 3389)").arg(port)));
         return;
     }
     useEice(instance, port, via, done);
@@ -90,7 +93,7 @@ void TransportChooser::useEice(const Instance& instance, quint16 port, Via via, 
                                            "and no IP address")
                                 .arg(instance.id, found.error().message);
                 e.hint = QStringLiteral("Create an EC2 Instance Connect Endpoint in its VPC (%1), or give it a "
-                                        "public IP address; Session Manager support comes in a later version")
+                                        "public IP address")
                              .arg(instance.vpcId.isEmpty() ? QStringLiteral("unknown") : instance.vpcId);
                 done(e);
                 return;
@@ -99,6 +102,16 @@ void TransportChooser::useEice(const Instance& instance, quint16 port, Via via, 
             return;
         }
         EiceTarget target = found.value();
+        target.maxTunnelDurationSecs = m_maxTunnelDuration;
+        if (!eicePort(port)) {
+            target.remotePort = 22;
+            done(sshForward(instance, target, port,
+                            QStringLiteral("port %1 is not one EC2 Instance Connect Endpoint allows (22, 3389): "
+                                           "carried by ssh -L through endpoint %2 to port 22")
+                                .arg(port)
+                                .arg(target.endpointId)));
+            return;
+        }
         target.remotePort = port;
         Choice choice;
         choice.instance = instance;
@@ -111,6 +124,27 @@ void TransportChooser::useEice(const Instance& instance, quint16 port, Via via, 
                                                .arg(port);
         done(choice);
     });
+}
+
+TransportChooser::Choice TransportChooser::sshForward(const Instance& instance, const EiceTarget& port22, quint16 port,
+                                                      const QString& reason)
+{
+    auto* eice =
+        new EiceTransport(port22, m_session.http(), m_session.credentials(), m_slots.slotsFor(port22.endpointId), this);
+    SshForwardSetup setup;
+    setup.instance = instance;
+    setup.remotePort = port;
+    const OsUser::Choice user = osUserFor(instance);
+    setup.osUser = user.user;
+    setup.port22 = eice;
+    setup.session = &m_session;
+    setup.env = m_env;
+    Choice choice;
+    choice.instance = instance;
+    choice.transport = new SshForwardTransport(setup, this);
+    choice.label = choice.transport->describe();
+    choice.reason = QStringLiteral("%1; OS user %2 (%3)").arg(reason, user.user, user.reason);
+    return choice;
 }
 
 Result<TransportChooser::Choice> TransportChooser::useDirect(const Instance& instance, quint16 port, const QString& why)

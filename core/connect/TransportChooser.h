@@ -1,14 +1,18 @@
 #pragma once
 // TransportChooser: resolves an instance (id or Name tag) and picks how to reach (instance, port), for the CLI's
 // tunnel, proxy and ssh commands and for the desktop app. "auto" takes EC2 Instance Connect Endpoint when the
-// instance's VPC has a usable endpoint and the port is one EICE allows (22, 3389), else plain TCP to the instance's
-// public or private address; SSM joins this choice in a later issue. The reason for the choice is kept for `-v`.
+// instance's VPC has a usable endpoint: directly for the ports EICE allows (22, 3389), and for any other port
+// through an ssh -L carried over the port-22 tunnel (SshForwardTransport); else plain TCP to the instance's
+// public or private address. The reason for the choice is kept for `-v`.
 
 #include "core/aws/api/Types.h"
+#include "core/connect/ConnectionPreferences.h"
+#include "core/connect/OsUser.h"
 #include "core/tunnel/ConnectionSlotRegistry.h"
 #include "core/util/Result.h"
 
 #include <QObject>
+#include <QProcessEnvironment>
 
 #include <functional>
 #include <memory>
@@ -19,6 +23,7 @@ class AwsSession;
 class Ec2Client;
 class InstanceInventory;
 class TunnelTransport;
+struct EiceTarget;
 
 class TransportChooser : public QObject
 {
@@ -52,14 +57,29 @@ public:
 
     // BASTIONLESS_DIRECT_MAP (DirectTransport::AddressMapVariable): tests send direct TCP to local stand-ins.
     void setDirectAddressMap(const QString& spec) { m_directMap = spec; }
+    // For ports EICE refuses, carried by ssh -L through port 22: the OS user to log in as (empty: OsUser's
+    // choice), and ssh's environment (known_hosts location, SSH_AUTH_SOCK...).
+    void setOsUser(const QString& user) { m_osUser = user; }
+    void setEnvironment(const QProcessEnvironment& env) { m_env = env; }
+    // The person's per-instance OS user and transport, and default OS user (the app's settings file).
+    void setPreferences(const ConnectionPreferences& prefs) { m_prefs = prefs; }
+    // The OS user for instance: explicit setOsUser() > preferences > tag > guess > default.
+    OsUser::Choice osUserFor(const Instance& instance) const;
+    // EICE's maxTunnelDuration in seconds (1..3600); 0 leaves it to the service (one hour).
+    void setMaxTunnelDuration(int seconds) { m_maxTunnelDuration = seconds; }
 
 private:
     void useEice(const Instance& instance, quint16 port, Via via, Callback<Choice> done);
+    Choice sshForward(const Instance& instance, const EiceTarget& port22, quint16 port, const QString& reason);
     Result<Choice> useDirect(const Instance& instance, quint16 port, const QString& why);
 
     AwsSession& m_session;
     QStringList m_regions;
     QString m_directMap;
+    QString m_osUser;
+    QProcessEnvironment m_env = QProcessEnvironment::systemEnvironment();
+    int m_maxTunnelDuration = 0;
+    ConnectionPreferences m_prefs;
     InstanceInventory* m_inventory = nullptr;
     std::unique_ptr<Ec2Client> m_ec2;
     ConnectionSlotRegistry m_slots;
