@@ -1,0 +1,432 @@
+#include "core/ssm/DataChannel.h"
+
+#include "core/util/Log.h"
+
+namespace bl {
+
+namespace {
+
+// Handshake messages are acknowledged before they are processed, so the ack for the HandshakeRequest goes out
+// before our HandshakeResponse (the order the agent expects, §6.6). They are never refused.
+bool ackFirst(SsmPayloadType type)
+{
+    return type == SsmPayloadType::HandshakeRequest || type == SsmPayloadType::HandshakeComplete
+        || type == SsmPayloadType::EncChallengeRequest;
+}
+
+qint64 inboxCost(const SsmMessage& msg)
+{
+    return SsmMessage::FullHeaderSize + msg.payload.size();
+}
+
+} // namespace
+
+DataChannel::DataChannel(const Clock& clock, DataChannelOptions options, QUuid clientId, QObject* parent)
+    : QObject(parent)
+    , m_clock(clock)
+    , m_options(std::move(options))
+    , m_clientId(clientId.isNull() ? QUuid::createUuid() : clientId)
+{
+    if (m_options.clientVersion.isEmpty())
+        m_options.clientVersion = SsmVersion::clientVersion();
+    if (m_options.maxPayload < 1)
+        m_options.maxPayload = 1024;
+}
+
+DataChannel::~DataChannel() = default;
+
+void DataChannel::setSink(Sink sink)
+{
+    m_sink = std::move(sink);
+}
+
+qint64 DataChannel::nowMs() const
+{
+    return m_clock.nowUtc().toMSecsSinceEpoch();
+}
+
+QByteArray DataChannel::openDataChannelFrame(const QString& token) const
+{
+    return SsmPayloads::openDataChannel(token, QUuid::createUuid(), m_clientId, m_options.clientVersion);
+}
+
+void DataChannel::connectionOpened()
+{
+    m_connected = true;
+    // A new socket starts unpaused; the previous socket's pause_publication does not carry over.
+    m_paused = false;
+    // Whatever the old socket may have lost goes out again, oldest first (§11.3).
+    for (auto& [seq, out] : m_outbox) {
+        if (out.lastSentMs >= 0) {
+            out.lastSentMs = -1;
+            ++out.resends;
+        }
+    }
+    flushUnsent();
+}
+
+void DataChannel::connectionLost()
+{
+    m_connected = false;
+}
+
+void DataChannel::transmit(const QByteArray& frame)
+{
+    if (m_connected)
+        Q_EMIT sendBinary(frame);
+}
+
+void DataChannel::sendAck(const SsmMessage& msg)
+{
+    // Acks are not queued while disconnected: the agent retransmits and we re-ack the duplicate.
+    SsmMessage ack;
+    ack.messageType = SsmMessageType::Acknowledge;
+    ack.createdDate = static_cast<quint64>(nowMs());
+    ack.flags = SsmMessage::AckFlags;
+    ack.messageId = QUuid::createUuid();
+    ack.payload = SsmPayloads::acknowledge({msg.messageType, msg.messageId, msg.sequenceNumber});
+    transmit(ack.encode());
+}
+
+void DataChannel::enqueue(SsmPayloadType type, const QByteArray& payload)
+{
+    SsmMessage msg;
+    msg.messageType = SsmMessageType::InputStreamData;
+    msg.createdDate = static_cast<quint64>(nowMs());
+    msg.sequenceNumber = m_nextSendSeq++;
+    msg.messageId = QUuid::createUuid();
+    msg.payloadType = static_cast<quint32>(type);
+    msg.payload = payload;
+    Outgoing out;
+    out.frame = msg.encode();
+    out.payloadBytes = payload.size();
+    m_unackedBytes += out.payloadBytes;
+    if (m_connected && !m_paused) {
+        out.lastSentMs = nowMs();
+        transmit(out.frame);
+    }
+    m_outbox.emplace(msg.sequenceNumber, std::move(out));
+}
+
+void DataChannel::flushUnsent()
+{
+    if (!m_connected || m_paused)
+        return;
+    const qint64 now = nowMs();
+    for (auto& [seq, out] : m_outbox) {
+        if (out.lastSentMs < 0) {
+            out.lastSentMs = now;
+            transmit(out.frame);
+        }
+    }
+}
+
+void DataChannel::setPaused(bool paused)
+{
+    if (m_paused == paused)
+        return;
+    m_paused = paused;
+    qCDebug(lcTunnel) << "SSM data channel publication" << (paused ? "paused" : "resumed");
+    if (!paused)
+        flushUnsent();
+}
+
+void DataChannel::fail(const Error& error)
+{
+    if (m_failed)
+        return;
+    m_failed = true;
+    qCWarning(lcTunnel).noquote() << "SSM data channel failed:" << error.message;
+    Q_EMIT failed(error);
+}
+
+void DataChannel::updateWritable(bool wasWritable)
+{
+    if (!wasWritable && canWrite())
+        Q_EMIT writable();
+}
+
+void DataChannel::sendData(const QByteArray& data)
+{
+    if (m_failed)
+        return;
+    const int max = m_options.maxPayload;
+    for (qsizetype pos = 0; pos < data.size(); pos += max) {
+        const QByteArray chunk = data.mid(pos, max);
+        if (m_ready) {
+            enqueue(SsmPayloadType::Output, chunk);
+        } else {
+            m_preHandshake.append({SsmPayloadType::Output, chunk});
+            m_pendingBytes += chunk.size();
+        }
+    }
+}
+
+void DataChannel::sendFlag(SsmFlag flag)
+{
+    if (m_failed)
+        return;
+    const QByteArray payload = SsmPayloads::flag(flag);
+    if (m_ready) {
+        enqueue(SsmPayloadType::Flag, payload);
+    } else {
+        m_preHandshake.append({SsmPayloadType::Flag, payload});
+        m_pendingBytes += payload.size();
+    }
+}
+
+Result<void> DataChannel::receiveFrame(const QByteArray& frame)
+{
+    if (m_failed)
+        return {};
+    auto decoded = SsmMessage::decode(frame);
+    if (!decoded) {
+        qCWarning(lcTunnel).noquote() << decoded.error().message;
+        return decoded.error();
+    }
+    const SsmMessage& msg = decoded.value();
+    if (msg.isType(SsmMessageType::OutputStreamData)) {
+        setPaused(false);
+        handleStreamData(msg);
+    } else if (msg.isType(SsmMessageType::Acknowledge)) {
+        setPaused(false);
+        auto ack = SsmPayloads::parseAcknowledge(msg.payload);
+        if (!ack) {
+            qCWarning(lcTunnel).noquote() << ack.error().message;
+            return ack.error();
+        }
+        handleAcknowledge(ack.value());
+    } else if (msg.isType(SsmMessageType::ChannelClosed)) {
+        auto closed = SsmPayloads::parseChannelClosed(msg.payload);
+        Q_EMIT channelClosed(closed ? closed->output : QString());
+    } else if (msg.isType(SsmMessageType::StartPublication)) {
+        setPaused(false);
+    } else if (msg.isType(SsmMessageType::PausePublication)) {
+        setPaused(true);
+    } else {
+        qCDebug(lcTunnel) << "SSM data channel ignores message type" << msg.messageType;
+    }
+    return {};
+}
+
+void DataChannel::handleAcknowledge(const SsmAcknowledge& ack)
+{
+    // Matched by sequence number only, as both reference implementations do.
+    const auto it = m_outbox.find(ack.sequenceNumber);
+    if (it == m_outbox.end())
+        return;
+    // Karn: a resent message's ack does not tell which copy it answers.
+    if (it->second.resends == 0 && it->second.lastSentMs >= 0)
+        m_rtt.addSample(static_cast<double>(nowMs() - it->second.lastSentMs));
+    const bool wasWritable = canWrite();
+    m_unackedBytes -= it->second.payloadBytes;
+    m_outbox.erase(it);
+    updateWritable(wasWritable);
+}
+
+void DataChannel::handleStreamData(const SsmMessage& msg)
+{
+    const qint64 seq = msg.sequenceNumber;
+    if (seq < m_expectedSeq) {
+        // Delivered already; our ack may have been lost and the agent only retransmits its oldest message (§11.4).
+        sendAck(msg);
+        return;
+    }
+    if (m_inbox.count(seq)) {
+        // Buffered (and acked) already: ack again, deliver at most once.
+        sendAck(msg);
+        drainInbox();
+        return;
+    }
+    if (seq > m_expectedSeq) {
+        const qint64 cost = inboxCost(msg);
+        if (m_inboxBytes + cost > m_options.receiveBufferBytes) {
+            // Not acked, so the agent keeps it and retransmits; never drop something we acknowledged (§11.5).
+            qCDebug(lcTunnel) << "SSM receive buffer full; not acknowledging seq" << seq;
+            return;
+        }
+        m_inbox.emplace(seq, msg);
+        m_inboxBytes += cost;
+        sendAck(msg);
+        return;
+    }
+    // In order.
+    if (ackFirst(msg.type())) {
+        sendAck(msg);
+        ++m_expectedSeq;
+        m_delivering = true;
+        process(msg);
+        m_delivering = false;
+    } else {
+        m_delivering = true;
+        const Delivery d = process(msg);
+        m_delivering = false;
+        if (d == Delivery::Refused)
+            return; // neither acked nor counted: the agent retransmits it
+        // Counted before the ack goes out: delivered means received, even if the ack is lost (§11.2).
+        ++m_expectedSeq;
+        sendAck(msg);
+    }
+    drainInbox();
+}
+
+void DataChannel::drainInbox()
+{
+    if (m_delivering)
+        return; // re-entered from a sink or a signal handler; the outer loop continues
+    m_delivering = true;
+    while (!m_failed && !m_inbox.empty() && m_inbox.begin()->first == m_expectedSeq) {
+        auto node = m_inbox.begin();
+        if (process(node->second) == Delivery::Refused)
+            break; // acked already, so kept until the sink takes it (§11.1)
+        m_inboxBytes -= inboxCost(node->second);
+        m_inbox.erase(node);
+        ++m_expectedSeq;
+    }
+    m_delivering = false;
+}
+
+void DataChannel::resumeDelivery()
+{
+    if (!m_failed)
+        drainInbox();
+}
+
+DataChannel::Delivery DataChannel::process(const SsmMessage& msg)
+{
+    switch (msg.type()) {
+    case SsmPayloadType::HandshakeRequest:
+        handleHandshakeRequest(msg);
+        return Delivery::Done;
+    case SsmPayloadType::HandshakeComplete:
+        handleHandshakeComplete(msg);
+        return Delivery::Done;
+    case SsmPayloadType::EncChallengeRequest:
+        fail(Error::make(ErrorKind::Service,
+                         QStringLiteral("The SSM agent asked for KMS session encryption, which Bastionless does not "
+                                        "support for this session."),
+                         QStringLiteral("Port forwarding sessions are never encrypted by the agent; check the "
+                                        "session document and the Session Manager preferences.")));
+        return Delivery::Done;
+    case SsmPayloadType::Output:
+        if (!m_ready || !m_sink)
+            return Delivery::Refused;
+        return m_sink(msg.payload) ? Delivery::Done : Delivery::Refused;
+    case SsmPayloadType::Flag: {
+        auto flag = SsmPayloads::parseFlag(msg.payload);
+        if (flag)
+            Q_EMIT flagReceived(static_cast<SsmFlag>(flag.value()));
+        else
+            qCWarning(lcTunnel).noquote() << flag.error().message;
+        return Delivery::Done;
+    }
+    default:
+        // Error/StdErr/ExitCode/Size/...: not used by port sessions; acked and ignored.
+        qCDebug(lcTunnel) << "SSM data channel ignores payload type" << msg.payloadType;
+        return Delivery::Done;
+    }
+}
+
+void DataChannel::handleHandshakeRequest(const SsmMessage& msg)
+{
+    if (m_sawHandshakeRequest || m_ready)
+        return;
+    auto req = SsmPayloads::parseHandshakeRequest(msg.payload);
+    if (!req) {
+        fail(req.error());
+        return;
+    }
+    m_sawHandshakeRequest = true;
+    m_info.agentVersion = req->agentVersion;
+    m_info.sessionType = req->sessionType;
+    m_info.properties = req->properties;
+
+    QList<SsmProcessedAction> processed;
+    QStringList problems;
+    for (const SsmClientAction& action : req->actions) {
+        SsmProcessedAction p;
+        p.actionType = action.actionType;
+        if (action.actionType == QLatin1String("SessionType")) {
+            if (req->sessionType != QLatin1String("Port") && req->sessionType != QLatin1String("Standard_Stream")) {
+                p.status = 3;
+                p.error = QStringLiteral("Session type %1 is not supported by this client.").arg(req->sessionType);
+            }
+        } else if (action.actionType == QLatin1String("KMSEncryption")) {
+            p.status = 2;
+            p.error = QStringLiteral("KMS session encryption is not supported by this client.");
+        } else {
+            p.status = 3;
+            p.error = QStringLiteral("Action %1 is not supported by this client.").arg(action.actionType);
+        }
+        if (p.status != 1)
+            problems.append(p.error);
+        processed.append(p);
+    }
+    enqueue(SsmPayloadType::HandshakeResponse, SsmPayloads::handshakeResponse(m_options.clientVersion, processed));
+    if (!problems.isEmpty()) {
+        fail(Error::make(ErrorKind::Service,
+                         QStringLiteral("The SSM session needs features Bastionless does not support: %1")
+                             .arg(problems.join(QLatin1Char(' '))),
+                         QStringLiteral("Use a port forwarding document (AWS-StartPortForwardingSession or "
+                                        "AWS-StartSSHSession) and turn off KMS encryption for it.")));
+    }
+}
+
+void DataChannel::handleHandshakeComplete(const SsmMessage& msg)
+{
+    if (m_ready)
+        return;
+    auto done = SsmPayloads::parseHandshakeComplete(msg.payload);
+    if (done) {
+        m_info.handshakeTimeNs = done->handshakeTimeNs;
+        m_info.customerMessage = done->customerMessage;
+    } else {
+        qCWarning(lcTunnel).noquote() << done.error().message;
+    }
+    m_info.modes = SsmVersion::decide(m_info.agentVersion, m_info.properties);
+    m_ready = true;
+    flushPreHandshake();
+    Q_EMIT ready(m_info);
+}
+
+void DataChannel::flushPreHandshake()
+{
+    const auto queued = std::exchange(m_preHandshake, {});
+    for (const auto& [type, payload] : queued) {
+        m_pendingBytes -= payload.size();
+        enqueue(type, payload);
+    }
+}
+
+void DataChannel::tick()
+{
+    if (m_failed || !m_connected || m_paused || m_outbox.empty())
+        return;
+    // Every message whose ack is overdue goes again, not only the oldest (the agent's and the plugin's way):
+    // with one resend per 100 ms tick a lossy link recovers ten messages a second and a bulk transfer crawls
+    // (PROTOCOLS.md §11.5). The window bounds how many can be overdue at once.
+    const qint64 now = nowMs();
+    int resent = 0;
+    for (auto& [seq, message] : m_outbox) {
+        if (message.lastSentMs < 0 || static_cast<double>(now - message.lastSentMs) <= m_rtt.rtoMs())
+            continue;
+        if (message.resends >= m_options.maxResends) {
+            fail(Error::make(ErrorKind::Network,
+                             QStringLiteral("The SSM agent stopped acknowledging data (message %1 was sent %2 times "
+                                            "without an answer).")
+                                 .arg(seq)
+                                 .arg(message.resends + 1),
+                             QStringLiteral("The instance's SSM agent may have stopped or lost its network; check "
+                                            "the instance, then connect again.")));
+            return;
+        }
+        ++message.resends;
+        ++m_retransmissions;
+        message.lastSentMs = now;
+        transmit(message.frame);
+        if (++resent >= kMaxResendsPerTick)
+            break;
+    }
+}
+
+} // namespace bl
