@@ -56,6 +56,7 @@ FakeAws::FakeAws(FakeAwsOptions options, QObject* parent)
         m_router->addUnsignedRoute(route.method, route.path, route.action, m_sso.get());
     m_eice = std::make_unique<EiceService>(*m_fleet, m_router->verifier(), m_faults);
     m_eice->attach(*m_router);
+    m_ssmSessions = std::make_unique<SsmSessionManager>(*m_fleet, *m_ssm, *m_router, m_faults);
 
     m_server = std::make_unique<HttpsServer>();
     m_server->setClock([this] { return m_faults.now(); });
@@ -68,6 +69,7 @@ FakeAws::~FakeAws()
 {
     stop();
     m_server.reset();
+    m_ssmSessions.reset();
     m_eice.reset();
     m_router.reset();
 }
@@ -94,6 +96,7 @@ bl::Result<void> FakeAws::start(quint16 port)
                                QStringLiteral("Pick another --port, or 0 for any free port."));
     m_sso->setBaseUrl(endpointUrl());
     m_eice->setServerPort(m_server->port());
+    m_ssmSessions->setServerPort(m_server->port());
     return {};
 }
 
@@ -103,6 +106,8 @@ void FakeAws::stop()
         m_server->close();
     if (m_eice)
         m_eice->abortAll();
+    if (m_ssmSessions)
+        m_ssmSessions->abortAll();
 }
 
 bool FakeAws::isRunning() const

@@ -1,8 +1,9 @@
 #pragma once
 // fakeaws, the local AWS emulator, as one object: an HTTPS server on 127.0.0.1 with its own test CA,
-// the identities it accepts, a Fleet and the EC2, EC2 Instance Connect (with the EICE tunnel endpoint), SSM,
-// STS and SSO handlers, and a fault injector. Tests and the `fakeaws` executable build one, start() it, and
-// point clients at it with clientEnvironment() or writeAwsConfig(). Everything stops when it is destroyed.
+// the identities it accepts, a Fleet and the EC2, EC2 Instance Connect (with the EICE tunnel endpoint), SSM (with
+// Session Manager and its data channel), STS and SSO handlers, and a fault injector. Tests and the `fakeaws`
+// executable build one, start() it, and point clients at it with clientEnvironment() or writeAwsConfig().
+// Everything stops when it is destroyed.
 
 #include "Ec2Service.h"
 #include "EiceService.h"
@@ -13,6 +14,7 @@
 #include "InstanceConnectService.h"
 #include "RequestRouter.h"
 #include "SsmService.h"
+#include "SsmSessionManager.h"
 #include "SsoService.h"
 #include "StsService.h"
 #include "TestCa.h"
@@ -88,6 +90,12 @@ public:
         return m_eice->setTunnelTarget(instanceId, remotePort, address, localPort);
     }
 
+    // SSM sessions to instanceId:remotePort lead to address:localPort on this machine (see SsmSessionManager).
+    bool setSsmTarget(const QString& instanceId, int remotePort, const QHostAddress& address, quint16 localPort)
+    {
+        return m_ssmSessions->setTarget(instanceId, remotePort, address, localPort);
+    }
+
     // The parts, for finer control.
     Fleet& fleet() { return *m_fleet; }
     FaultInjector& faults() { return m_faults; }
@@ -96,6 +104,8 @@ public:
     Ec2Service& ec2() { return *m_ec2; }
     InstanceConnectService& instanceConnect() { return *m_instanceConnect; }
     SsmService& ssm() { return *m_ssm; }
+    // Session Manager: StartSession/ResumeSession/TerminateSession, the data channel, targets, faults, counters
+    SsmSessionManager& ssmSessions() { return *m_ssmSessions; }
     EiceService& eice() { return *m_eice; } // the /openTunnel WebSocket endpoint, its targets, faults, counters
     RequestRouter& router() { return *m_router; }
     HttpsServer& server() { return *m_server; }
@@ -115,6 +125,7 @@ private:
     std::unique_ptr<SsoService> m_sso;
     std::unique_ptr<RequestRouter> m_router;
     std::unique_ptr<EiceService> m_eice;
+    std::unique_ptr<SsmSessionManager> m_ssmSessions;
     std::unique_ptr<HttpsServer> m_server;
 };
 

@@ -89,7 +89,12 @@ void WebSocketServerCodec::feed(const QByteArray& bytes, QList<Event>& out)
             continue;
         }
         const qsizetype n = static_cast<qsizetype>(qMin<quint64>(m_remaining, static_cast<quint64>(size - pos)));
-        if (m_opcode == Opcode::Binary || m_opcode == Opcode::Continuation) {
+        if (m_messageMode
+            && (m_opcode == Opcode::Binary || m_opcode == Opcode::Text || m_opcode == Opcode::Continuation)) {
+            const qsizetype start = m_message.size();
+            m_message.append(data + pos, n);
+            applyMask(m_message.data() + start, n, m_mask, m_maskOffset);
+        } else if (m_opcode == Opcode::Binary || m_opcode == Opcode::Continuation) {
             Event e;
             e.kind = Event::Kind::Data;
             e.payload = QByteArray(data + pos, n);
@@ -136,8 +141,12 @@ bool WebSocketServerCodec::parseHeader(QList<Event>& out)
 
     switch (opcode) {
     case static_cast<int>(Opcode::Text):
-        fail(out, kUnsupportedData, QStringLiteral("text frames are not accepted; send the bytes as binary frames"));
-        return false;
+        if (!m_messageMode) {
+            fail(out, kUnsupportedData,
+                 QStringLiteral("text frames are not accepted; send the bytes as binary frames"));
+            return false;
+        }
+        [[fallthrough]];
     case static_cast<int>(Opcode::Binary):
     case static_cast<int>(Opcode::Continuation):
         if ((opcode == static_cast<int>(Opcode::Continuation)) != m_inMessage) {
@@ -147,6 +156,16 @@ bool WebSocketServerCodec::parseHeader(QList<Event>& out)
             return false;
         }
         m_inMessage = !m_fin;
+        if (m_messageMode) {
+            if (opcode != static_cast<int>(Opcode::Continuation)) {
+                m_messageIsText = opcode == static_cast<int>(Opcode::Text);
+                m_message.clear();
+            }
+            if (static_cast<quint64>(m_message.size()) + length > static_cast<quint64>(m_maxMessageBytes)) {
+                fail(out, kMessageTooBig, QStringLiteral("message larger than %1 bytes").arg(m_maxMessageBytes));
+                return false;
+            }
+        }
         break;
     case static_cast<int>(Opcode::Close):
     case static_cast<int>(Opcode::Ping):
@@ -169,9 +188,25 @@ bool WebSocketServerCodec::parseHeader(QList<Event>& out)
     return true;
 }
 
+void WebSocketServerCodec::setMessageMode(qint64 maxMessageBytes)
+{
+    m_messageMode = true;
+    m_maxMessageBytes = maxMessageBytes;
+}
+
 void WebSocketServerCodec::finishFrame(QList<Event>& out)
 {
     m_inPayload = false;
+    if (m_messageMode && m_fin
+        && (m_opcode == Opcode::Binary || m_opcode == Opcode::Text || m_opcode == Opcode::Continuation)) {
+        Event e;
+        e.kind = Event::Kind::Data;
+        e.payload = std::move(m_message);
+        e.text = m_messageIsText;
+        m_message = QByteArray();
+        out.append(std::move(e));
+        return;
+    }
     if (m_opcode == Opcode::Close || m_opcode == Opcode::Ping || m_opcode == Opcode::Pong)
         finishControlFrame(out);
 }

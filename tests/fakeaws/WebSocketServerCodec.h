@@ -22,6 +22,8 @@ public:
     static constexpr quint16 kUnsupportedData = 1003;
     static constexpr quint16 kNoStatus = 1005; // what a close frame without a payload means (never sent)
     static constexpr quint16 kInvalidPayload = 1007;
+    static constexpr quint16 kPolicyViolation = 1008;
+    static constexpr quint16 kMessageTooBig = 1009;
     static constexpr quint16 kInternalError = 1011;
 
     struct Event
@@ -37,7 +39,13 @@ public:
         QByteArray payload;
         quint16 code = 0;
         QString reason;
+        bool text = false; // message mode: the Data event is a text message
     };
+
+    // Message mode (fakeaws's SSM data channel, where frames are messages): text frames are accepted as well,
+    // and each Data event carries one whole message, all its fragments joined. A message longer than
+    // maxMessageBytes is an Error (1009). Off by default: EICE streams binary bytes and refuses text.
+    void setMessageMode(qint64 maxMessageBytes);
 
     // Decodes bytes received from the client and appends what they complete to `out`. Nothing is decoded after
     // a Close or an Error event.
@@ -69,6 +77,10 @@ private:
     QByteArray m_control; // payload of the control frame being read
     bool m_inMessage = false; // a fragmented binary message awaits its continuation frames
     bool m_finished = false;
+    bool m_messageMode = false;
+    qint64 m_maxMessageBytes = 0;
+    bool m_messageIsText = false;
+    QByteArray m_message; // message mode: the message being assembled
 };
 
 } // namespace fakeaws

@@ -5,6 +5,8 @@
 # "<unix-seconds> <instance-id> <public key line>".
 #
 #   AuthorizedKeysCommand /path/authorized-keys-command.sh /path/to/pushed-keys i-0123456789abcdef0 %u
+#
+# An instance id of "*" accepts keys pushed for any instance (the demo: one sshd stands in for every instance).
 set -eu
 
 if [ "$#" -ne 3 ]; then
@@ -25,7 +27,7 @@ file=$dir/$user.keys
 
 now=$(date +%s)
 awk -v now="$now" -v id="$instance" '
-    $2 == id && $1 ~ /^[0-9]+$/ && now - $1 >= 0 && now - $1 <= 60 {
+    (id == "*" || $2 == id) && $1 ~ /^[0-9]+$/ && now - $1 >= 0 && now - $1 <= 60 {
         line = $0
         sub(/^[^ ]+ [^ ]+ /, "", line)
         print line

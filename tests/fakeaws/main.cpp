@@ -6,6 +6,8 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
+#include <QHostAddress>
+#include <QRegularExpression>
 #include <QSocketNotifier>
 #include <QTimer>
 
@@ -114,6 +116,67 @@ bool applyFaultOptions(const QCommandLineParser& args, fakeaws::FaultInjector& f
     return true;
 }
 
+bool applySsmOptions(const QCommandLineParser& args, fakeaws::SsmSessionManager& ssm, QString* error)
+{
+    fakeaws::SsmAgentSettings& settings = ssm.settings();
+    if (args.isSet(QStringLiteral("ssm-agent-version"))) {
+        const QString version = args.value(QStringLiteral("ssm-agent-version"));
+        static const QRegularExpression dotted(QStringLiteral("^[0-9]+(\\.[0-9]+)*$"));
+        if (!dotted.match(version).hasMatch()) {
+            *error = QStringLiteral("--ssm-agent-version expects a dotted version such as 3.3.40.0");
+            return false;
+        }
+        settings.agentVersion = version;
+    }
+    const QString pacing = args.value(QStringLiteral("ssm-pacing"));
+    if (pacing != QLatin1String("on") && pacing != QLatin1String("off")) {
+        *error = QStringLiteral("--ssm-pacing expects on or off");
+        return false;
+    }
+    settings.pacing = pacing == QLatin1String("on");
+    if (args.isSet(QStringLiteral("ssm-faults"))) {
+        const std::optional<fakeaws::SsmFaults> faults =
+            fakeaws::SsmFaults::parse(args.value(QStringLiteral("ssm-faults")), error);
+        if (!faults) {
+            *error = QStringLiteral("--ssm-faults: ") + *error;
+            return false;
+        }
+        settings.faults = *faults;
+    }
+    if (args.isSet(QStringLiteral("ssm-kill-after"))) {
+        bool ok = false;
+        const qint64 bytes = args.value(QStringLiteral("ssm-kill-after")).toLongLong(&ok);
+        if (!ok || bytes < 0) {
+            *error = QStringLiteral("--ssm-kill-after expects a number of bytes");
+            return false;
+        }
+        settings.faults.killAfterBytes = bytes;
+    }
+    return true;
+}
+
+// --tunnel-target REMOTE=LOCAL (repeatable): EICE tunnels and SSM sessions to port REMOTE of any instance lead
+// to 127.0.0.1:LOCAL (e.g. 22=2222 makes one local sshd stand in for every instance).
+bool applyTunnelTargets(const QCommandLineParser& args, fakeaws::FakeAws& aws, QString* error)
+{
+    for (const QString& spec : args.values(QStringLiteral("tunnel-target"))) {
+        const QStringList parts = spec.split(QLatin1Char('='));
+        bool remoteOk = false;
+        bool localOk = false;
+        const uint remote = parts.value(0).toUInt(&remoteOk);
+        const uint local = parts.value(1).toUInt(&localOk);
+        if (parts.size() != 2 || !remoteOk || !localOk || remote == 0 || remote > 65535 || local == 0
+            || local > 65535) {
+            *error = QStringLiteral("--tunnel-target '%1': expected REMOTE=LOCAL, e.g. 22=2222").arg(spec);
+            return false;
+        }
+        const QHostAddress localhost(QHostAddress::LocalHost);
+        aws.eice().setDefaultTunnelTarget(static_cast<int>(remote), localhost, static_cast<quint16>(local));
+        aws.ssmSessions().setDefaultTarget(static_cast<int>(remote), localhost, static_cast<quint16>(local));
+    }
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -156,6 +219,28 @@ int main(int argc, char** argv)
          QStringLiteral("spec")},
         {QStringLiteral("clock-offset"), QStringLiteral("Shift the server clock by this many seconds."),
          QStringLiteral("seconds")},
+        {QStringLiteral("ssm-agent-version"),
+         QStringLiteral("AgentVersion the emulated SSM agent sends in the session handshake (default: the instance's, "
+                        "else 3.3.40.0; 3.0.161.0 makes clients use basic instead of multiplexed port forwarding)."),
+         QStringLiteral("version")},
+        {QStringLiteral("ssm-pacing"),
+         QStringLiteral("on (default): the SSM agent sends 1024-byte messages with 1 ms between them like the real "
+                        "one (about 1 MB/s); off: as fast as the client acknowledges."),
+         QStringLiteral("on|off"), QStringLiteral("on")},
+        {QStringLiteral("ssm-faults"),
+         QStringLiteral("Seeded Session Manager data-channel faults, e.g. \"drop=0.05,reorder=0.05,duplicate=0.01,"
+                        "seed=7\". Keys: drop, duplicate, reorder, delay, delay-ms (agent->client); drop-in "
+                        "(client->agent); withhold-acks; kill-after, kill-every; nul-type, split, notice-every, "
+                        "null-token; seed."),
+         QStringLiteral("spec")},
+        {QStringLiteral("tunnel-target"),
+         QStringLiteral("EICE tunnels and SSM sessions to port REMOTE of any instance lead to 127.0.0.1:LOCAL "
+                        "(e.g. 22=2222: one local sshd for every instance). Repeatable."),
+         QStringLiteral("REMOTE=LOCAL")},
+        {QStringLiteral("ssm-kill-after"),
+         QStringLiteral("Drop the first SSM data-channel WebSocket (no close frame) after this many relayed bytes; "
+                        "the client has to ResumeSession."),
+         QStringLiteral("bytes")},
     });
     args.process(app);
 
@@ -187,6 +272,10 @@ int main(int argc, char** argv)
     options.region = args.value(QStringLiteral("region"));
     fakeaws::FakeAws aws(std::move(options));
     if (!applyFaultOptions(args, aws.faults(), &error)) {
+        printErr(QStringLiteral("fakeaws: ") + error);
+        return 2;
+    }
+    if (!applySsmOptions(args, aws.ssmSessions(), &error) || !applyTunnelTargets(args, aws, &error)) {
         printErr(QStringLiteral("fakeaws: ") + error);
         return 2;
     }
