@@ -1,7 +1,10 @@
 #include "core/aws/api/SsmClient.h"
 
 #include "core/aws/api/Paginator.h"
+#include "core/aws/api/ServiceCall.h"
 #include "core/aws/api/SsmProtocol.h"
+
+#include <QTimer>
 
 namespace bl {
 
@@ -59,6 +62,61 @@ void SsmClient::describeInstanceInformation(const QString& region, const QString
         }
     }
     runBatch(m_session, region, batches, context, std::move(done));
+}
+
+void SsmClient::startSession(const QString& region, const QString& target, const QString& documentName,
+                             const SsmSessionParameters& parameters, const QString& reason, QObject* context,
+                             Callback<SsmSessionTicket> done)
+{
+    if (target.isEmpty()) {
+        QTimer::singleShot(0, context, [done] {
+            done(Error::make(ErrorKind::Usage, QStringLiteral("No instance given for the Session Manager session")));
+        });
+        return;
+    }
+    ServiceCall::run<SsmSessionTicket>(
+        m_session, QStringLiteral("ssm"), region, SsmProtocol::startSession(target, documentName, parameters, reason),
+        &SsmProtocol::parseStartSession, context,
+        [target, documentName, done = std::move(done)](Result<SsmSessionTicket> r) {
+            if (!r) {
+                done(SsmProtocol::explainSessionError(r.error(), QStringLiteral("StartSession"), target, documentName));
+                return;
+            }
+            done(std::move(r));
+        });
+}
+
+void SsmClient::resumeSession(const QString& region, const QString& sessionId, QObject* context,
+                              Callback<SsmSessionTicket> done)
+{
+    ServiceCall::run<SsmSessionTicket>(
+        m_session, QStringLiteral("ssm"), region, SsmProtocol::resumeSession(sessionId),
+        &SsmProtocol::parseResumeSession, context, [sessionId, done = std::move(done)](Result<SsmSessionTicket> r) {
+            if (!r) {
+                done(SsmProtocol::explainSessionError(r.error(), QStringLiteral("ResumeSession"), {}, {}, sessionId));
+                return;
+            }
+            done(std::move(r));
+        });
+}
+
+void SsmClient::terminateSession(const QString& region, const QString& sessionId, QObject* context,
+                                 Callback<QString> done)
+{
+    ServiceCall::run<QString>(m_session, QStringLiteral("ssm"), region, SsmProtocol::terminateSession(sessionId),
+                              &SsmProtocol::parseTerminateSession, context,
+                              [sessionId, done = std::move(done)](Result<QString> r) {
+                                  if (!r && r.error().awsCode == QLatin1String("DoesNotExistException")) {
+                                      done(sessionId); // already over: what terminating wants
+                                      return;
+                                  }
+                                  if (!r) {
+                                      done(SsmProtocol::explainSessionError(
+                                          r.error(), QStringLiteral("TerminateSession"), {}, {}, sessionId));
+                                      return;
+                                  }
+                                  done(r->isEmpty() ? sessionId : *r);
+                              });
 }
 
 } // namespace bl
