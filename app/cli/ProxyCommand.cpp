@@ -1,5 +1,7 @@
 #include "app/cli/ProxyCommand.h"
 
+#include "core/connect/TransportShutdown.h"
+
 #include "app/cli/Console.h"
 #include "app/cli/ExitCodes.h"
 #include "app/cli/UnixSignals.h"
@@ -72,6 +74,7 @@ void ProxyCommand::relay(const TransportChooser::Choice& choice)
 {
     if (m_services.options().verbose)
         printErr(QStringLiteral("Transport: %1 (%2)\n").arg(choice.label, choice.reason));
+    m_transport = choice.transport;
     m_tunnel = new StdioTunnel(*choice.transport, 0, 1, this);
     connect(m_tunnel, &StdioTunnel::finished, this, [this] { done(ExitOk); });
     connect(m_tunnel, &StdioTunnel::failed, this, [this](const Error& e) {
@@ -92,7 +95,12 @@ void ProxyCommand::done(int code)
     if (m_done)
         return;
     m_done = true;
-    Q_EMIT finished(code);
+    if (!m_tunnel) {
+        Q_EMIT finished(code);
+        return;
+    }
+    // End of input or a signal: a Session Manager session is terminated before the process goes.
+    TransportShutdown::run(m_transport, this, [this, code] { Q_EMIT finished(code); });
 }
 
 } // namespace bl::cli

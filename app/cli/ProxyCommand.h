@@ -30,6 +30,7 @@ private:
     TunnelOptions m_options;
     TransportChooser* m_chooser = nullptr;
     StdioTunnel* m_tunnel = nullptr;
+    TunnelTransport* m_transport = nullptr; // the chooser's child
     bool m_done = false;
 };
 

@@ -1,6 +1,7 @@
 #include "app/cli/SshCommand.h"
 
 #include "core/connect/SshOptions.h"
+#include "core/connect/TransportShutdown.h"
 
 #include "app/cli/Console.h"
 #include "app/cli/ExitCodes.h"
@@ -188,9 +189,12 @@ void SshCommand::done(int code)
     m_finished = true;
     if (m_keyFile)
         m_keyFile->remove();
-    if (m_listener)
-        m_listener->stop();
-    Q_EMIT finished(code);
+    if (!m_listener) {
+        Q_EMIT finished(code);
+        return;
+    }
+    m_listener->stop();
+    TransportShutdown::run(&m_listener->transport(), this, [this, code] { Q_EMIT finished(code); });
 }
 
 } // namespace bl::cli

@@ -1,5 +1,7 @@
 #include "app/cli/TunnelCommand.h"
 
+#include "core/connect/TransportShutdown.h"
+
 #include "app/cli/Console.h"
 #include "app/cli/ExitCodes.h"
 #include "app/cli/UnixSignals.h"
@@ -15,6 +17,11 @@ namespace {
 const QCommandLineOption remotePortOpt(QStringLiteral("remote-port"),
                                        QStringLiteral("Port on the instance (22 for SSH, 3389 for RDP)."),
                                        QStringLiteral("port"));
+const QCommandLineOption
+    remoteHostOpt(QStringLiteral("remote-host"),
+                  QStringLiteral("With Session Manager: a host as the instance sees it (a database, "
+                                 "another server in its VPC) instead of the instance itself."),
+                  QStringLiteral("host"));
 const QCommandLineOption localPortOpt(QStringLiteral("local-port"),
                                       QStringLiteral("Local port on 127.0.0.1 (default: a free one)."),
                                       QStringLiteral("port"), QStringLiteral("0"));
@@ -26,7 +33,7 @@ TunnelCommand::~TunnelCommand() = default;
 void TunnelCommand::configure(QCommandLineParser& parser)
 {
     parser.addPositionalArgument(QStringLiteral("instance"), QStringLiteral("Instance id or Name tag."));
-    parser.addOptions({remotePortOpt, localPortOpt});
+    parser.addOptions({remotePortOpt, localPortOpt, remoteHostOpt});
     TunnelOptions::addTo(parser);
 }
 
@@ -55,6 +62,12 @@ Result<void> TunnelCommand::prepare(const QCommandLineParser& parser)
     if (!options)
         return options.error();
     m_options = options.value();
+    m_remoteHost = parser.value(remoteHostOpt).trimmed();
+    if (!m_remoteHost.isEmpty() && m_options.via != TransportChooser::Via::Auto
+        && m_options.via != TransportChooser::Via::Ssm) {
+        return Error::make(ErrorKind::Usage, QStringLiteral("--remote-host needs Session Manager"),
+                           QStringLiteral("Use --via ssm (or leave --via out)"));
+    }
     return {};
 }
 
@@ -70,6 +83,7 @@ void TunnelCommand::start()
     }
     m_chooser = chooser.value();
     m_options.applyTo(*m_chooser);
+    m_chooser->setRemoteHost(m_remoteHost);
     m_chooser->choose(m_target, m_remotePort, m_options.via, [this](Result<TransportChooser::Choice> choice) {
         if (m_stopping)
             return;
@@ -117,7 +131,7 @@ void TunnelCommand::stop(int code)
     }
     connect(m_listener, &TunnelListener::stateChanged, this, [this, code](TunnelListener::State state) {
         if (state == TunnelListener::State::Stopped || state == TunnelListener::State::Failed)
-            Q_EMIT finished(code);
+            TransportShutdown::run(&m_listener->transport(), this, [this, code] { Q_EMIT finished(code); });
     });
     m_listener->stop();
 }

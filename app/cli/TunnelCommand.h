@@ -31,6 +31,7 @@ private:
     quint16 m_remotePort = 0;
     quint16 m_localPort = 0;
     TunnelOptions m_options;
+    QString m_remoteHost;
     TransportChooser* m_chooser = nullptr;
     TunnelListener* m_listener = nullptr;
     bool m_stopping = false;

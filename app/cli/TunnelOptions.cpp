@@ -4,7 +4,7 @@ namespace bl::cli {
 
 QCommandLineOption TunnelOptions::viaOption()
 {
-    return {QStringLiteral("via"), QStringLiteral("Transport: eice, direct or auto (default)."),
+    return {QStringLiteral("via"), QStringLiteral("Transport: eice, ssm, direct or auto (default)."),
             QStringLiteral("transport"), QStringLiteral("auto")};
 }
 

@@ -23,7 +23,7 @@ public:
     {
         return QStringLiteral("instances/%1/osUser").arg(instanceId);
     }
-    static QString viaKey(const QString& instanceId) { return QStringLiteral("instances/%1/via").arg(instanceId); }
+    static QString viaKey(const QString& instanceId) { return QStringLiteral("transport/%1").arg(instanceId); }
 
     QString defaultOsUser() const { return m_defaultOsUser; }
     QString osUser(const QString& instanceId) const;

@@ -179,6 +179,7 @@ void SshForwardTransport::onSshOutput()
         m_stderr.remove(0, newline + 1);
         if (line.isEmpty())
             continue;
+        qCDebug(lcConnect).noquote() << "ssh:" << line;
         if (!line.startsWith(QLatin1String("debug"))) {
             m_sshMessages << line;
             if (m_sshMessages.size() > 20)
@@ -252,8 +253,11 @@ void SshForwardTransport::attachPending()
 {
     const auto pending = std::exchange(m_pending, {});
     for (const auto& stream : pending) {
-        if (stream && !stream->isAbandoned() && !stream->isFinished())
+        if (stream && !stream->isAbandoned() && !stream->isFinished()) {
+            // ssh announces its listener as it starts listening; a first connection may still be refused then.
+            stream->setRetry([this, stream] { return directStream(stream); }, 10, 100);
             stream->attach(directStream(stream));
+        }
     }
 }
 

@@ -3,8 +3,10 @@
 #include "core/aws/api/AwsSession.h"
 #include "core/aws/api/Ec2Client.h"
 #include "core/aws/api/InstanceInventory.h"
+#include "core/aws/api/SsmClient.h"
 #include "core/connect/OsUser.h"
 #include "core/connect/SshForwardTransport.h"
+#include "core/ssm/SsmTransport.h"
 #include "core/tunnel/DirectTransport.h"
 #include "core/tunnel/EiceEndpointFinder.h"
 #include "core/tunnel/EiceTransport.h"
@@ -28,8 +30,10 @@ Result<TransportChooser::Via> TransportChooser::parseVia(const QString& text)
         return Via::Eice;
     if (text == QLatin1String("direct"))
         return Via::Direct;
+    if (text == QLatin1String("ssm"))
+        return Via::Ssm;
     return Error::make(ErrorKind::Usage, QStringLiteral("unknown transport '%1'").arg(text),
-                       QStringLiteral("Use --via eice, --via direct or --via auto (the default)"));
+                       QStringLiteral("Use --via eice, --via ssm, --via direct or --via auto (the default)"));
 }
 
 void TransportChooser::choose(const QString& target, quint16 port, Via via, Callback<Choice> done,
@@ -71,59 +75,115 @@ void TransportChooser::chooseFor(const Instance& instance, quint16 port, Via via
         done(useDirect(instance, port, QStringLiteral("--via direct")));
         return;
     }
+    if (via == Via::Ssm) {
+        done(useSsm(instance, port, QStringLiteral("--via ssm")));
+        return;
+    }
     useEice(instance, port, via, done);
 }
 
 void TransportChooser::useEice(const Instance& instance, quint16 port, Via via, Callback<Choice> done)
 {
+    if (!m_remoteHost.isEmpty() && via == Via::Auto) {
+        // Only Session Manager reaches a host other than the instance itself.
+        done(useSsm(instance, port, QStringLiteral("--remote-host needs Session Manager")));
+        return;
+    }
     m_ec2 = std::make_unique<Ec2Client>(m_session);
     EiceEndpointFinder finder(*m_ec2);
     finder.find(instance, {}, this, [this, instance, port, via, done](Result<EiceTarget> found) {
-        if (!found) {
-            if (via == Via::Eice) {
+        if (found && eicePort(port)) {
+            EiceTarget target = found.value();
+            target.maxTunnelDurationSecs = m_maxTunnelDuration;
+            target.remotePort = port;
+            Choice choice;
+            choice.instance = instance;
+            choice.transport = new EiceTransport(target, m_session.http(), m_session.credentials(),
+                                                 m_slots.slotsFor(target.endpointId), this);
+            choice.label = choice.transport->describe();
+            choice.reason = via == Via::Eice ? QStringLiteral("--via eice")
+                                             : QStringLiteral("VPC %1 has endpoint %2 and port %3 is allowed")
+                                                   .arg(instance.vpcId, target.endpointId)
+                                                   .arg(port);
+            done(choice);
+            return;
+        }
+        const QString eiceWhy = found
+            ? QStringLiteral("port %1 is not one EC2 Instance Connect Endpoint allows (22, 3389)").arg(port)
+            : QStringLiteral("no usable EC2 Instance Connect Endpoint: %1").arg(found.error().message);
+        if (via == Via::Eice) {
+            if (!found) {
                 done(found.error());
                 return;
             }
-            auto direct =
-                useDirect(instance, port,
-                          QStringLiteral("no usable EC2 Instance Connect Endpoint: %1").arg(found.error().message));
+            done(sshForward(instance, found.value(), port, eiceWhy));
+            return;
+        }
+        // auto, and EICE cannot carry the port itself: Session Manager if the agent is online, else ssh -L through
+        // the endpoint, else a direct connection.
+        checkSsmAgent(instance, [this, instance, port, found, eiceWhy, done](const QString& agent, const QString& why) {
+            if (!agent.isEmpty()) {
+                done(useSsm(instance, port, QStringLiteral("%1; the SSM agent is online (%2)").arg(eiceWhy, agent)));
+                return;
+            }
+            if (found) {
+                done(sshForward(instance, found.value(), port, QStringLiteral("%1 and %2").arg(eiceWhy, why)));
+                return;
+            }
+            auto direct = useDirect(instance, port, QStringLiteral("%1; %2").arg(eiceWhy, why));
             if (!direct) {
                 Error e = direct.error();
-                e.message = QStringLiteral("No way to reach %1: it has no usable EC2 Instance Connect Endpoint (%2) "
-                                           "and no IP address")
-                                .arg(instance.id, found.error().message);
-                e.hint = QStringLiteral("Create an EC2 Instance Connect Endpoint in its VPC (%1), or give it a "
-                                        "public IP address")
+                e.message = QStringLiteral("No way to reach %1: it has no usable EC2 Instance Connect Endpoint (%2), "
+                                           "%3, and no IP address")
+                                .arg(instance.id, found.error().message, why);
+                e.hint = QStringLiteral("Create an EC2 Instance Connect Endpoint in its VPC (%1), or give the instance "
+                                        "an instance profile that lets its SSM agent reach Systems Manager")
                              .arg(instance.vpcId.isEmpty() ? QStringLiteral("unknown") : instance.vpcId);
                 done(e);
                 return;
             }
             done(direct);
-            return;
-        }
-        EiceTarget target = found.value();
-        target.maxTunnelDurationSecs = m_maxTunnelDuration;
-        if (!eicePort(port)) {
-            target.remotePort = 22;
-            done(sshForward(instance, target, port,
-                            QStringLiteral("port %1 is not one EC2 Instance Connect Endpoint allows (22, 3389): "
-                                           "carried by ssh -L through endpoint %2 to port 22")
-                                .arg(port)
-                                .arg(target.endpointId)));
-            return;
-        }
-        target.remotePort = port;
-        Choice choice;
-        choice.instance = instance;
-        choice.transport = new EiceTransport(target, m_session.http(), m_session.credentials(),
-                                             m_slots.slotsFor(target.endpointId), this);
-        choice.label = choice.transport->describe();
-        choice.reason = via == Via::Eice ? QStringLiteral("--via eice")
-                                         : QStringLiteral("VPC %1 has endpoint %2 and port %3 is allowed")
-                                               .arg(instance.vpcId, target.endpointId)
-                                               .arg(port);
-        done(choice);
+        });
     });
+}
+
+void TransportChooser::checkSsmAgent(const Instance& instance, std::function<void(QString, QString)> done)
+{
+    m_ssm = std::make_unique<SsmClient>(m_session);
+    m_ssm->describeInstanceInformation(
+        instance.region, {instance.id}, {}, this, [instance, done](Result<QList<InstanceInformation>> info) {
+            if (!info) {
+                done({}, QStringLiteral("Session Manager unknown (%1)").arg(info.error().message));
+                return;
+            }
+            for (const InstanceInformation& i : info.value()) {
+                if (i.instanceId != instance.id)
+                    continue;
+                if (i.isOnline())
+                    done(QStringLiteral("agent %1").arg(i.agentVersion), {});
+                else
+                    done({}, QStringLiteral("its SSM agent is %1").arg(i.pingStatus));
+                return;
+            }
+            done({}, QStringLiteral("it is not managed by Systems Manager"));
+        });
+}
+
+TransportChooser::Choice TransportChooser::useSsm(const Instance& instance, quint16 port, const QString& reason)
+{
+    SsmTransportOptions options;
+    options.remotePort = port;
+    options.region = instance.region;
+    if (!m_remoteHost.isEmpty()) {
+        options.document = SsmTransportOptions::Document::PortForwardingToRemoteHost;
+        options.remoteHost = m_remoteHost;
+    }
+    Choice choice;
+    choice.instance = instance;
+    choice.transport = new SsmTransport(m_session, instance.id, options, this);
+    choice.label = choice.transport->describe();
+    choice.reason = reason;
+    return choice;
 }
 
 TransportChooser::Choice TransportChooser::sshForward(const Instance& instance, const EiceTarget& port22, quint16 port,
@@ -143,7 +203,8 @@ TransportChooser::Choice TransportChooser::sshForward(const Instance& instance, 
     choice.instance = instance;
     choice.transport = new SshForwardTransport(setup, this);
     choice.label = choice.transport->describe();
-    choice.reason = QStringLiteral("%1; OS user %2 (%3)").arg(reason, user.user, user.reason);
+    choice.reason = QStringLiteral("%1: carried by ssh -L through endpoint %2 to port 22; OS user %3 (%4)")
+                        .arg(reason, port22.endpointId, user.user, user.reason);
     return choice;
 }
 

@@ -21,6 +21,7 @@ namespace bl {
 
 class AwsSession;
 class Ec2Client;
+class SsmClient;
 class InstanceInventory;
 class TunnelTransport;
 struct EiceTarget;
@@ -29,7 +30,7 @@ class TransportChooser : public QObject
 {
     Q_OBJECT
 public:
-    enum class Via { Auto, Eice, Direct };
+    enum class Via { Auto, Eice, Direct, Ssm };
 
     struct Choice
     {
@@ -43,7 +44,7 @@ public:
     TransportChooser(AwsSession& session, QStringList regions, QObject* parent = nullptr);
     ~TransportChooser() override;
 
-    // "auto", "eice" or "direct"; anything else is a usage error.
+    // "auto", "eice", "ssm" or "direct"; anything else is a usage error.
     static Result<Via> parseVia(const QString& text);
     // Whether EICE accepts this remote port at all.
     static bool eicePort(quint16 port) { return port == 22 || port == 3389; }
@@ -65,11 +66,16 @@ public:
     void setPreferences(const ConnectionPreferences& prefs) { m_prefs = prefs; }
     // The OS user for instance: explicit setOsUser() > preferences > tag > guess > default.
     OsUser::Choice osUserFor(const Instance& instance) const;
+    // Session Manager to another host as the instance sees it (AWS-StartPortForwardingSessionToRemoteHost).
+    void setRemoteHost(const QString& host) { m_remoteHost = host; }
     // EICE's maxTunnelDuration in seconds (1..3600); 0 leaves it to the service (one hour).
     void setMaxTunnelDuration(int seconds) { m_maxTunnelDuration = seconds; }
 
 private:
     void useEice(const Instance& instance, quint16 port, Via via, Callback<Choice> done);
+    // done(agent, why): agent ("agent 3.3.40.0") when the instance's SSM agent is online, else why not.
+    void checkSsmAgent(const Instance& instance, std::function<void(QString, QString)> done);
+    Choice useSsm(const Instance& instance, quint16 port, const QString& reason);
     Choice sshForward(const Instance& instance, const EiceTarget& port22, quint16 port, const QString& reason);
     Result<Choice> useDirect(const Instance& instance, quint16 port, const QString& why);
 
@@ -82,6 +88,8 @@ private:
     ConnectionPreferences m_prefs;
     InstanceInventory* m_inventory = nullptr;
     std::unique_ptr<Ec2Client> m_ec2;
+    std::unique_ptr<SsmClient> m_ssm;
+    QString m_remoteHost;
     ConnectionSlotRegistry m_slots;
 };
 

@@ -1,5 +1,7 @@
 #include "core/tunnel/DeferredStream.h"
 
+#include <QTimer>
+
 namespace bl {
 
 DeferredStream::DeferredStream(QObject* parent)
@@ -23,13 +25,37 @@ void DeferredStream::attach(ByteStream* inner)
     connect(inner, &ByteStream::bytesWritten, this, &ByteStream::bytesWritten);
     connect(inner, &ByteStream::remoteEnded, this, [this] { markRemoteFinished(); });
     connect(inner, &ByteStream::closed, this, [this] { markClosed(); });
-    connect(inner, &ByteStream::failed, this, [this](const Error& e) { markFailed(e); });
+    connect(inner, &ByteStream::failed, this, &DeferredStream::onInnerFailed);
     if (inner->isOpen())
         onInnerOpened();
     else if (inner->state() == State::Failed)
         markFailed(inner->error());
     else if (inner->isFinished())
         markClosed();
+}
+
+void DeferredStream::setRetry(std::function<ByteStream*()> factory, int attempts, int delayMs)
+{
+    m_retryFactory = std::move(factory);
+    m_retriesLeft = attempts;
+    m_retryDelayMs = delayMs;
+}
+
+void DeferredStream::onInnerFailed(const Error& error)
+{
+    if (!m_inner || m_inner->isOpen() || m_retriesLeft <= 0 || !m_retryFactory || isFinished()) {
+        markFailed(error);
+        return;
+    }
+    --m_retriesLeft;
+    ByteStream* old = m_inner;
+    old->disconnect(this);
+    old->deleteLater();
+    m_inner = nullptr;
+    QTimer::singleShot(m_retryDelayMs, this, [this] {
+        if (!isFinished() && !m_inner)
+            attach(m_retryFactory());
+    });
 }
 
 void DeferredStream::fail(const Error& error)

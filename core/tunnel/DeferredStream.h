@@ -9,6 +9,8 @@
 
 #include <QPointer>
 
+#include <functional>
+
 namespace bl {
 
 class DeferredStream : public ByteStream
@@ -21,6 +23,9 @@ public:
 
     // Takes ownership of inner (any state); the deferred stream follows it from now on.
     void attach(ByteStream* inner);
+    // When the attached stream fails before it opened, make up to `attempts` more with factory, delayMs apart
+    // (a listener that has just announced itself may not accept yet). Set before attach().
+    void setRetry(std::function<ByteStream*()> factory, int attempts, int delayMs);
     // The preparation failed: the stream fails with error (ignored once attached or finished).
     void fail(const Error& error);
     bool isAttached() const { return m_inner != nullptr; }
@@ -40,12 +45,16 @@ public:
 
 private:
     void onInnerOpened();
+    void onInnerFailed(const Error& error);
 
     QPointer<ByteStream> m_inner;
     ByteQueue m_pending; // written before the inner stream was open
     bool m_closeRequested = false;
     bool m_abandoned = false;
     qint64 m_peakPending = 0;
+    std::function<ByteStream*()> m_retryFactory;
+    int m_retriesLeft = 0;
+    int m_retryDelayMs = 0;
 };
 
 } // namespace bl

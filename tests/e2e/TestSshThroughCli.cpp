@@ -3,6 +3,7 @@
 // EC2 Instance Connect Endpoint, with a key pushed by `bastionless-cli push-key`. Commands run, their exit
 // status comes back, bulk data arrives intact, and 20 logins at once through one listener all complete.
 
+#include "Program.h"
 #include "SshServer.h"
 #include "tests/fakeaws/FakeAws.h"
 #include "tests/fakeaws/FleetBuilder.h"
@@ -24,77 +25,6 @@
 #include <vector>
 
 using fakeaws::FakeAws;
-
-namespace {
-
-struct ProgramResult
-{
-    int exitCode = -1;
-    bool ok = false; // ended by itself, not crashed
-    QString out;
-    QString err;
-    QString describe() const
-    {
-        return QStringLiteral("exit %1%2\nstdout: %3\nstderr: %4")
-            .arg(exitCode)
-            .arg(ok ? QString() : QStringLiteral(" (did not end normally)"), out.left(2000), err.left(4000));
-    }
-};
-
-// A child program run without blocking the event loop that the in-process fakeaws needs.
-class Program
-{
-public:
-    Program(const QString& program, const QStringList& args, const QProcessEnvironment& env)
-    {
-        m_process.setProcessEnvironment(env);
-        m_process.start(program, args);
-        m_process.closeWriteChannel();
-    }
-    ~Program()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-    ProgramResult wait(int timeoutMs)
-    {
-        ProgramResult r;
-        if (m_process.state() != QProcess::NotRunning) {
-            QSignalSpy finished(&m_process, &QProcess::finished);
-            if (!finished.wait(timeoutMs)) {
-                m_process.kill();
-                finished.wait(5000);
-                r.err = QStringLiteral("[test] timed out after %1 ms\n").arg(timeoutMs);
-                r.out = QString::fromUtf8(m_process.readAllStandardOutput());
-                r.err += QString::fromUtf8(m_process.readAllStandardError());
-                return r;
-            }
-        }
-        r.out = QString::fromUtf8(m_process.readAllStandardOutput());
-        r.err += QString::fromUtf8(m_process.readAllStandardError());
-        r.ok = m_process.error() != QProcess::FailedToStart && m_process.exitStatus() == QProcess::NormalExit;
-        r.exitCode = m_process.exitCode();
-        return r;
-    }
-    bool finished() const { return m_process.state() == QProcess::NotRunning; }
-
-private:
-    QProcess m_process;
-};
-
-QByteArray sha256(const QString& path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(&f);
-    return h.result().toHex();
-}
-
-} // namespace
 
 class TestSshThroughCli : public QObject
 {
@@ -303,10 +233,10 @@ private Q_SLOTS:
             const ProgramResult r = down.wait(120000);
             QVERIFY2(r.ok && r.exitCode == 0, qPrintable(r.describe()));
         }
-        const QByteArray expected = sha256(source);
+        const QByteArray expected = sha256File(source);
         QVERIFY(!expected.isEmpty());
         QCOMPARE(QFileInfo(back).size(), qint64(64) * 1024 * 1024);
-        QCOMPARE(sha256(back), expected);
+        QCOMPARE(sha256File(back), expected);
         stopTunnel(tunnel, SIGTERM);
     }
 
@@ -334,7 +264,12 @@ private Q_SLOTS:
         for (int round = 0; round < 2; ++round) {
             QTcpSocket client;
             client.connectToHost(QHostAddress::LocalHost, port);
-            QTRY_VERIFY_WITH_TIMEOUT(client.bytesAvailable() >= 12, 30000);
+            (void)QTest::qWaitFor([&client] { return client.bytesAvailable() >= 12; }, 30000);
+            if (client.bytesAvailable() < 12) {
+                tunnel.sendSignal(SIGINT);
+                QFAIL(qPrintable(QStringLiteral("no greeting through the forward (round %1)\n").arg(round)
+                                 + tunnel.waitForFinished(15000).describe()));
+            }
             QCOMPARE(client.read(12), QByteArray("RFB 003.008\n"));
             client.write("hello vnc");
             QTRY_VERIFY_WITH_TIMEOUT(client.bytesAvailable() >= 9, 10000);
