@@ -1,5 +1,7 @@
 #include "ui/ConnectService.h"
 
+#include "core/connect/TunnelManager.h"
+#include "core/connect/ViaOverrides.h"
 #include "ui/ProgramPackages.h"
 #include "ui/Terminals.h"
 #include "ui/TunnelProvider.h"
@@ -55,7 +57,12 @@ QString ConnectService::kindName(ConnectKind kind)
     return {};
 }
 
-QStringList ConnectService::cliArguments(ConnectKind kind, const InventoryEntry& entry)
+TransportChooser::Via ConnectService::viaFor(const InventoryEntry& entry) const
+{
+    return m_overrides ? m_overrides->via(entry.instance.id) : TransportChooser::Via::Auto;
+}
+
+QStringList ConnectService::cliArguments(ConnectKind kind, const InventoryEntry& entry, TransportChooser::Via via)
 {
     QStringList args;
     if (kind == ConnectKind::Ssh) {
@@ -69,13 +76,15 @@ QStringList ConnectService::cliArguments(ConnectKind kind, const InventoryEntry&
         args << QStringLiteral("--profile") << entry.cliProfile;
     if (!entry.instance.region.isEmpty())
         args << QStringLiteral("--region") << entry.instance.region;
+    if (via != TransportChooser::Via::Auto)
+        args << QStringLiteral("--via") << viaName(via);
     return args;
 }
 
-QString ConnectService::cliCommandLine(ConnectKind kind, const InventoryEntry& entry)
+QString ConnectService::cliCommandLine(ConnectKind kind, const InventoryEntry& entry, TransportChooser::Via via)
 {
     QStringList words {QStringLiteral("bastionless-cli")};
-    for (const QString& arg : cliArguments(kind, entry))
+    for (const QString& arg : cliArguments(kind, entry, via))
         words << shellQuote(arg);
     return words.join(QLatin1Char(' '));
 }
@@ -108,7 +117,7 @@ Result<LaunchCommand> ConnectService::sshCommand(const InventoryEntry& entry) co
     }
     LaunchCommand command;
     command.program = terminal;
-    command.arguments = Terminals::runArguments(terminal, cli, cliArguments(ConnectKind::Ssh, entry));
+    command.arguments = Terminals::runArguments(terminal, cli, cliArguments(ConnectKind::Ssh, entry, viaFor(entry)));
     command.purpose = QStringLiteral("SSH to %1").arg(displayName(entry.instance));
     return command;
 }

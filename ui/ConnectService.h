@@ -4,6 +4,7 @@
 // emulator; RDP and VNC open a tunnel (TunnelProvider) and point a viewer at 127.0.0.1:<port>. A program
 // that is missing is an error naming the Debian package. No widgets: the window only calls connect().
 
+#include "core/connect/TransportChooser.h"
 #include "core/inventory/InventoryTypes.h"
 #include "ui/Launcher.h"
 
@@ -12,6 +13,7 @@
 namespace bl {
 
 class TunnelProvider;
+class ViaOverrides;
 
 enum class ConnectKind { Ssh, Rdp, Vnc };
 
@@ -35,6 +37,10 @@ public:
     const ConnectSettings& settings() const { return m_settings; }
     void setSettings(const ConnectSettings& settings) { m_settings = settings; }
     TunnelProvider& tunnels() { return m_tunnels; }
+    const TunnelProvider& tunnels() const { return m_tunnels; }
+    // Per-instance transport overrides: the SSH command line gets `--via` from them (null: always auto).
+    void setViaOverrides(const ViaOverrides* overrides) { m_overrides = overrides; }
+    TransportChooser::Via viaFor(const InventoryEntry& entry) const;
 
     // What double-click / Enter does: RDP for Windows, SSH for everything else.
     static ConnectKind defaultKind(const Instance& instance);
@@ -42,9 +48,12 @@ public:
     static bool needsTunnel(ConnectKind kind) { return kind != ConnectKind::Ssh; }
 
     // `bastionless-cli` arguments that do the same from a shell (ssh; tunnel for RDP/VNC).
-    static QStringList cliArguments(ConnectKind kind, const InventoryEntry& entry);
+    // via other than Auto adds `--via <name>`.
+    static QStringList cliArguments(ConnectKind kind, const InventoryEntry& entry,
+                                    TransportChooser::Via via = TransportChooser::Via::Auto);
     // The same as one line a person can paste (shell-quoted where needed).
-    static QString cliCommandLine(ConnectKind kind, const InventoryEntry& entry);
+    static QString cliCommandLine(ConnectKind kind, const InventoryEntry& entry,
+                                  TransportChooser::Via via = TransportChooser::Via::Auto);
 
     // The exact commands, without starting anything.
     Result<LaunchCommand> sshCommand(const InventoryEntry& entry) const;
@@ -63,6 +72,7 @@ private:
     Launcher& m_launcher;
     TunnelProvider& m_tunnels;
     ConnectSettings m_settings;
+    const ViaOverrides* m_overrides = nullptr;
 };
 
 } // namespace bl

@@ -2,6 +2,7 @@
 
 #include "core/inventory/InstancePower.h"
 #include "core/inventory/InstanceStore.h"
+#include "ui/ManagedTunnels.h"
 #include "ui/TunnelProvider.h"
 
 namespace bl {
@@ -35,6 +36,14 @@ InstanceActions::InstanceActions(InstanceStore& store, ConnectService& connect, 
 {
     QObject::connect(&m_connect, &ConnectService::launched, this, &InstanceActions::launched);
     QObject::connect(&m_power, &InstancePower::settled, this, &InstanceActions::statesChanged);
+    QObject::connect(&m_power, &InstancePower::settled, this, &InstanceActions::onSettled);
+    QObject::connect(&m_power, &InstancePower::followFailed, this, [this](const QString& key, const Error& error) {
+        if (key != m_startingKey)
+            return;
+        m_startingKey.clear();
+        Q_EMIT busyChanged();
+        Q_EMIT failed(QStringLiteral("Start and connect"), error);
+    });
     QObject::connect(&m_power, &InstancePower::followFailed, this, &InstanceActions::statesChanged);
 }
 
@@ -92,11 +101,20 @@ ActionState InstanceActions::state(InstanceAction action, const InventoryEntry* 
     case InstanceAction::Vnc:
         return connectState(kindOf(action), entry);
     case InstanceAction::CustomTunnel:
-        s.text = QStringLiteral("Tunnel to a custom port…");
-        // Needs the port dialog that comes with the tunnels panel; disabled with the reason until then.
-        s.tooltip = m_connect.tunnels().unavailableReason();
-        if (s.tooltip.isEmpty())
-            s.tooltip = QStringLiteral("Custom tunnels come with the tunnels panel");
+        s.text = QStringLiteral("Tunnel to port…");
+        if (!m_tunnels) {
+            s.tooltip = m_connect.tunnels().unavailableReason();
+            if (s.tooltip.isEmpty())
+                s.tooltip = QStringLiteral("Custom tunnels come with the tunnels panel");
+        } else if (!entry) {
+            s.tooltip = QStringLiteral("Select an instance first");
+        } else if (!entry->reach.running) {
+            s.tooltip = entry->reach.reason;
+        } else {
+            s.enabled = true;
+            s.tooltip = QStringLiteral("Open 127.0.0.1:<port> to a port of %1; it shows in the tunnels panel")
+                            .arg(nameOf(*entry));
+        }
         return s;
     case InstanceAction::CopyCommand:
         s.text = QStringLiteral("Copy bastionless-cli command");
@@ -130,7 +148,7 @@ ActionState InstanceActions::state(InstanceAction action, const InventoryEntry* 
 
 QString InstanceActions::commandLine(const InventoryEntry& entry) const
 {
-    return ConnectService::cliCommandLine(ConnectService::defaultKind(entry.instance), entry);
+    return ConnectService::cliCommandLine(ConnectService::defaultKind(entry.instance), entry, m_connect.viaFor(entry));
 }
 
 void InstanceActions::triggerDefault(const QString& key)
@@ -154,14 +172,7 @@ void InstanceActions::trigger(InstanceAction action, const QString& key)
     case InstanceAction::Ssh:
     case InstanceAction::Rdp:
     case InstanceAction::Vnc: {
-        const ConnectKind kind = kindOf(action);
-        Q_EMIT notice(QStringLiteral("Connecting to %1 (%2)…").arg(nameOf(*entry), ConnectService::kindName(kind)));
-        m_connect.connectTo(kind, *entry, this, [this, what](Result<LaunchCommand> r) {
-            if (r)
-                Q_EMIT notice(QStringLiteral("Started: %1").arg(r->purpose));
-            else
-                Q_EMIT failed(what, r.error());
-        });
+        connectNow(kindOf(action), *entry, what);
         return;
     }
     case InstanceAction::CopyCommand:
@@ -180,8 +191,22 @@ void InstanceActions::trigger(InstanceAction action, const QString& key)
         Q_EMIT stopRequested(key, nameOf(*entry));
         return;
     case InstanceAction::CustomTunnel:
+        Q_EMIT tunnelRequested(key);
         return;
     }
+}
+
+void InstanceActions::connectNow(ConnectKind kind, const InventoryEntry& entry, const QString& what)
+{
+    Q_EMIT notice(QStringLiteral("Connecting to %1 (%2)…").arg(nameOf(entry), ConnectService::kindName(kind)));
+    m_connect.connectTo(kind, entry, this, [this, what](Result<LaunchCommand> r) {
+        if (r)
+            Q_EMIT notice(QStringLiteral("Started: %1").arg(r->purpose));
+        else if (r.error().kind != ErrorKind::Cancelled)
+            Q_EMIT failed(what, r.error());
+        else
+            Q_EMIT notice(r.error().message);
+    });
 }
 
 void InstanceActions::confirmStop(const QString& key)
@@ -195,6 +220,136 @@ void InstanceActions::confirmStop(const QString& key)
         else
             Q_EMIT failed(QStringLiteral("Stop instance — %1").arg(name), r.error());
     });
+}
+
+void InstanceActions::setManagedTunnels(ManagedTunnels* tunnels)
+{
+    m_tunnels = tunnels;
+    if (!m_tunnels)
+        return;
+    TunnelManager& manager = m_tunnels->manager();
+    QObject::connect(&manager, &TunnelManager::changed, this, &InstanceActions::busyChanged);
+    QObject::connect(&manager, &TunnelManager::removed, this, &InstanceActions::busyChanged);
+    QObject::connect(&m_tunnels->overrides(), &ViaOverrides::changed, this, &InstanceActions::statesChanged);
+}
+
+void InstanceActions::openTunnel(const QString& key, quint16 remotePort, quint16 localPort, TransportChooser::Via via)
+{
+    const InventoryEntry* entry = m_store.entry(key);
+    if (!entry || !m_tunnels)
+        return;
+    if (remotePort == 0) {
+        Q_EMIT failed(QStringLiteral("Tunnel to port — %1").arg(nameOf(*entry)),
+                      Error::make(ErrorKind::Usage, QStringLiteral("Choose the instance's port to tunnel to")));
+        return;
+    }
+    m_tunnels->openCustom(*entry, remotePort, localPort, via);
+    Q_EMIT notice(QStringLiteral("Opening a tunnel to %1 port %2…").arg(nameOf(*entry)).arg(remotePort));
+}
+
+TransportChooser::Via InstanceActions::via(const QString& key) const
+{
+    const InventoryEntry* entry = m_store.entry(key);
+    return entry ? m_connect.viaFor(*entry) : TransportChooser::Via::Auto;
+}
+
+void InstanceActions::setVia(const QString& key, TransportChooser::Via via)
+{
+    const InventoryEntry* entry = m_store.entry(key);
+    if (!entry || !m_tunnels)
+        return;
+    m_tunnels->overrides().set(entry->instance.id, via);
+    Q_EMIT notice(QStringLiteral("%1 is now reached by: %2").arg(nameOf(*entry), ManagedTunnels::viaLabel(via)));
+}
+
+ActionState InstanceActions::startAndConnectState(const InventoryEntry* entry) const
+{
+    ActionState s = state(InstanceAction::Start, entry);
+    s.text = QStringLiteral("Start and connect");
+    if (s.enabled) {
+        const ConnectKind kind = ConnectService::defaultKind(entry->instance);
+        s.tooltip = QStringLiteral("Start %1, wait until it runs, then connect with %2")
+                        .arg(nameOf(*entry), ConnectService::kindName(kind));
+    }
+    return s;
+}
+
+void InstanceActions::startAndConnect(const QString& key)
+{
+    const InventoryEntry* entry = m_store.entry(key);
+    if (!entry)
+        return;
+    const ActionState s = startAndConnectState(entry);
+    const QString what = QStringLiteral("%1 — %2").arg(s.text, nameOf(*entry));
+    if (!s.enabled) {
+        Q_EMIT failed(what, Error::make(ErrorKind::Usage, s.tooltip));
+        return;
+    }
+    m_startingKey = key;
+    Q_EMIT busyChanged();
+    m_power.start(key, this, [this, key, what](Result<void> r) {
+        if (r || m_startingKey != key)
+            return;
+        m_startingKey.clear();
+        Q_EMIT busyChanged();
+        Q_EMIT failed(what, r.error());
+    });
+}
+
+void InstanceActions::onSettled(const QString& key, InstanceState state)
+{
+    if (key != m_startingKey)
+        return;
+    m_startingKey.clear();
+    Q_EMIT busyChanged();
+    const InventoryEntry* entry = m_store.entry(key);
+    if (!entry)
+        return;
+    const InstanceAction action = defaultAction(*entry);
+    const QString what = QStringLiteral("Start and connect — %1").arg(nameOf(*entry));
+    if (state != InstanceState::Running) {
+        Q_EMIT failed(
+            what,
+            Error::make(ErrorKind::Service,
+                        QStringLiteral("%1 did not start: it is %2").arg(nameOf(*entry), instanceStateName(state))));
+        return;
+    }
+    trigger(action, key);
+}
+
+QString InstanceActions::busyText() const
+{
+    if (!m_startingKey.isEmpty()) {
+        const InventoryEntry* entry = m_store.entry(m_startingKey);
+        return QStringLiteral("Waiting for %1 to start…").arg(entry ? nameOf(*entry) : m_startingKey);
+    }
+    if (!m_tunnels)
+        return {};
+    for (const ManagedTunnel& t : m_tunnels->manager().list()) {
+        if (t.state == TunnelState::Choosing || t.state == TunnelState::Connecting)
+            return QStringLiteral("Opening a tunnel to %1 port %2…").arg(t.displayName()).arg(t.target.remotePort);
+    }
+    return {};
+}
+
+void InstanceActions::cancelBusy()
+{
+    if (!m_startingKey.isEmpty()) {
+        // The instance keeps starting (EC2 has it); only the connection afterwards is given up.
+        m_startingKey.clear();
+        Q_EMIT busyChanged();
+        Q_EMIT notice(QStringLiteral("Will not connect once it runs; the instance keeps starting"));
+        return;
+    }
+    if (!m_tunnels)
+        return;
+    for (const ManagedTunnel& t : m_tunnels->manager().list()) {
+        if (t.state == TunnelState::Choosing || t.state == TunnelState::Connecting) {
+            m_tunnels->manager().remove(t.id);
+            Q_EMIT notice(QStringLiteral("Cancelled the tunnel to %1").arg(t.displayName()));
+            return;
+        }
+    }
 }
 
 } // namespace bl

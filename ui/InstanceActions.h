@@ -13,6 +13,7 @@ namespace bl {
 
 class InstancePower;
 class InstanceStore;
+class ManagedTunnels;
 
 enum class InstanceAction { Ssh, Rdp, Vnc, CustomTunnel, CopyCommand, Start, Stop };
 
@@ -38,8 +39,26 @@ public:
     // key: InventoryEntry::key(). Disabled actions do nothing but say why (failed()).
     void trigger(InstanceAction action, const QString& key);
     void triggerDefault(const QString& key);
-    // The `bastionless-cli` line for the entry's default action.
+    // The `bastionless-cli` line for the entry's default action (with `--via` when overridden).
     QString commandLine(const InventoryEntry& entry) const;
+
+    // In-app tunnels (custom tunnels, transport overrides, start-then-connect, progress); null: none.
+    void setManagedTunnels(ManagedTunnels* tunnels);
+    ManagedTunnels* managedTunnels() const { return m_tunnels; }
+    // A custom tunnel from the "Tunnel to port…" dialog; the new tunnel shows in the tunnels panel.
+    void openTunnel(const QString& key, quint16 remotePort, quint16 localPort, TransportChooser::Via via);
+    // The transport override of the entry's instance (Auto: the chooser decides).
+    TransportChooser::Via via(const QString& key) const;
+    void setVia(const QString& key, TransportChooser::Via via);
+
+    // Starts a stopped instance, waits until it runs, then connects the default way; cancelBusy() gives up.
+    ActionState startAndConnectState(const InventoryEntry* entry) const;
+    void startAndConnect(const QString& key);
+
+    // The slow step under way, for a progress line with a Cancel button ("Opening a tunnel to web-1…",
+    // "Waiting for web-1 to start…"); empty when nothing is. cancelBusy() cancels it.
+    QString busyText() const;
+    void cancelBusy();
 
 Q_SIGNALS:
     void launched(const bl::LaunchCommand& command);
@@ -48,16 +67,22 @@ Q_SIGNALS:
     void copyRequested(const QString& text); // the window owns the clipboard
     void stopRequested(const QString& key, const QString& instanceName); // stopping is a decision: ask first
     void statesChanged(); // what state() answers may have changed (an instance settled)
+    void tunnelRequested(const QString& key); // "Tunnel to port…": the window asks for the ports
+    void busyChanged(); // busyText() may have changed
 
 public Q_SLOTS:
     void confirmStop(const QString& key);
 
 private:
     ActionState connectState(ConnectKind kind, const InventoryEntry* entry) const;
+    void onSettled(const QString& key, InstanceState state);
+    void connectNow(ConnectKind kind, const InventoryEntry& entry, const QString& what);
 
     InstanceStore& m_store;
     ConnectService& m_connect;
     InstancePower& m_power;
+    ManagedTunnels* m_tunnels = nullptr;
+    QString m_startingKey; // start-then-connect under way
 };
 
 } // namespace bl

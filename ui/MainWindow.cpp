@@ -7,9 +7,13 @@
 #include "ui/InstanceModel.h"
 #include "ui/InstancePresentation.h"
 #include "ui/InstanceView.h"
+#include "ui/ManagedTunnels.h"
 #include "ui/SearchField.h"
+#include "ui/TunnelPortDialog.h"
+#include "ui/TunnelsPanel.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QGuiApplication>
@@ -107,6 +111,7 @@ MainWindow::MainWindow(InstanceStore& store, InstanceActions& actions, QWidget* 
     buildToolBar();
     buildCentral();
     buildStatusBar();
+    buildTunnelsPanel();
     restoreLayout();
 
     connect(&m_store, &InstanceStore::errorsChanged, this, [this] { m_banner->setErrors(m_store.errors()); });
@@ -149,7 +154,9 @@ MainWindow::MainWindow(InstanceStore& store, InstanceActions& actions, QWidget* 
     connect(&m_actions, &InstanceActions::copyRequested, this,
             [](const QString& text) { QGuiApplication::clipboard()->setText(text); });
     connect(&m_actions, &InstanceActions::stopRequested, this, &MainWindow::askToStop);
-    connect(&m_actions, &InstanceActions::statesChanged, this, &MainWindow::updateActions);
+    connect(&m_actions, &InstanceActions::statesChanged, this, &MainWindow::updateDetails);
+    connect(&m_actions, &InstanceActions::tunnelRequested, this, &MainWindow::askForTunnel);
+    connect(&m_actions, &InstanceActions::busyChanged, this, &MainWindow::updateBusy);
 
     m_banner->setErrors(m_store.errors());
     updateDetails();
@@ -158,6 +165,20 @@ MainWindow::MainWindow(InstanceStore& store, InstanceActions& actions, QWidget* 
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::addAppActions(const QList<QAction*>& actions)
+{
+    QToolBar* bar = findChild<QToolBar*>(QStringLiteral("mainToolBar"));
+    if (!bar)
+        return;
+    auto* spacer = new QWidget(bar);
+    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    bar->addWidget(spacer);
+    for (QAction* action : actions) {
+        bar->addAction(action);
+        addAction(action); // shortcuts work wherever the focus is
+    }
+}
 
 void MainWindow::buildToolBar()
 {
@@ -255,9 +276,112 @@ void MainWindow::buildStatusBar()
     m_progress->setMaximumWidth(160);
     m_progress->setTextVisible(true);
     m_progress->hide();
+    // Slow steps (choosing a transport, opening a tunnel, waiting for an instance to start) with a Cancel.
+    m_busyText = new QLabel(this);
+    m_busyText->setObjectName(QStringLiteral("progressText"));
+    m_busyProgress = new QProgressBar(this);
+    m_busyProgress->setObjectName(QStringLiteral("progressBusy"));
+    m_busyProgress->setRange(0, 0);
+    m_busyProgress->setMaximumWidth(100);
+    m_busyCancel = new QPushButton(QStringLiteral("Cancel"), this);
+    m_busyCancel->setObjectName(QStringLiteral("progressCancel"));
+    connect(m_busyCancel, &QPushButton::clicked, &m_actions, &InstanceActions::cancelBusy);
+    for (QWidget* w : std::initializer_list<QWidget*> {m_busyText, m_busyProgress, m_busyCancel}) {
+        statusBar()->addPermanentWidget(w);
+        w->hide();
+    }
     statusBar()->addPermanentWidget(m_counts);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_refreshed);
+}
+
+void MainWindow::buildTunnelsPanel()
+{
+    ManagedTunnels* tunnels = m_actions.managedTunnels();
+    if (!tunnels)
+        return;
+    m_tunnelsPanel = new TunnelsPanel(tunnels->manager(), tunnels->favourites(), this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_tunnelsPanel);
+    connect(m_tunnelsPanel, &TunnelsPanel::failed, this, &MainWindow::showFailure);
+    connect(m_tunnelsPanel, &TunnelsPanel::notice, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 10000); });
+    // A tunnel that opens shows itself, even when the panel was closed.
+    connect(&tunnels->manager(), &TunnelManager::added, m_tunnelsPanel, &QWidget::show);
+    connect(&tunnels->manager(), &TunnelManager::tunnelUp, this, [this, tunnels](quint64 id, quint16 port) {
+        if (const ManagedTunnel* t = tunnels->manager().tunnel(id))
+            statusBar()->showMessage(QStringLiteral("Tunnel up: 127.0.0.1:%1 → %2 port %3")
+                                         .arg(port)
+                                         .arg(t->displayName())
+                                         .arg(t->target.remotePort),
+                                     10000);
+    });
+    connect(&tunnels->manager(), &TunnelManager::tunnelFailed, this, [this, tunnels](quint64 id, const Error& e) {
+        if (const ManagedTunnel* t = tunnels->manager().tunnel(id))
+            statusBar()->showMessage(QStringLiteral("Tunnel to %1 failed: %2").arg(t->displayName(), e.message), 15000);
+    });
+    QAction* toggle = m_tunnelsPanel->toggleViewAction();
+    toggle->setObjectName(QStringLiteral("actionShowTunnels"));
+    toggle->setText(QStringLiteral("Tunnels"));
+    toggle->setIcon(Icons::remoteDesktop());
+    toggle->setToolTip(QStringLiteral("Show or hide the tunnels panel"));
+    if (auto* bar = findChild<QToolBar*>(QStringLiteral("mainToolBar"))) {
+        bar->addSeparator();
+        bar->addAction(toggle);
+    }
+}
+
+void MainWindow::addTunnelMenuItems(QMenu& menu, const QString& key)
+{
+    const InventoryEntry* entry = m_store.entry(key);
+    if (!m_actions.managedTunnels() || !entry)
+        return;
+    menu.addSeparator();
+    const ActionState s = m_actions.startAndConnectState(entry);
+    QAction* startConnect = menu.addAction(Icons::start(), s.text);
+    startConnect->setObjectName(QStringLiteral("actionStartConnect"));
+    startConnect->setEnabled(s.enabled);
+    startConnect->setToolTip(s.tooltip);
+    connect(startConnect, &QAction::triggered, this, [this, key] { m_actions.startAndConnect(key); });
+
+    QMenu* transport = menu.addMenu(QStringLiteral("Transport"));
+    transport->setObjectName(QStringLiteral("menuTransport"));
+    transport->setToolTipsVisible(true);
+    auto* group = new QActionGroup(transport);
+    const TransportChooser::Via current = m_actions.via(key);
+    for (const TransportChooser::Via via : ManagedTunnels::viaChoices()) {
+        QAction* a = transport->addAction(ManagedTunnels::viaLabel(via));
+        a->setObjectName(QStringLiteral("via_%1").arg(viaName(via)));
+        a->setCheckable(true);
+        a->setChecked(via == current);
+        a->setToolTip(via == TransportChooser::Via::Auto
+                          ? QStringLiteral("Let Bastionless choose, as the command line's --via auto does")
+                          : QStringLiteral("Always use this transport for this instance (--via %1)").arg(viaName(via)));
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, key, via] { m_actions.setVia(key, via); });
+    }
+}
+
+void MainWindow::askForTunnel(const QString& key)
+{
+    const InventoryEntry* entry = m_store.entry(key);
+    if (!entry)
+        return;
+    const QString name = entry->instance.name.isEmpty() ? entry->instance.id : entry->instance.name;
+    auto* dialog = new TunnelPortDialog(name, m_actions.via(key), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &TunnelPortDialog::tunnelWanted, this,
+            [this, key](quint16 remote, quint16 local, TransportChooser::Via via) {
+                m_actions.openTunnel(key, remote, local, via);
+            });
+    dialog->open();
+}
+
+void MainWindow::updateBusy()
+{
+    const QString text = m_actions.busyText();
+    m_busyText->setText(text);
+    for (QWidget* w : std::initializer_list<QWidget*> {m_busyText, m_busyProgress, m_busyCancel})
+        w->setVisible(!text.isEmpty());
 }
 
 void MainWindow::restoreLayout()
@@ -272,6 +396,9 @@ void MainWindow::restoreLayout()
     header->moveSection(header->visualIndex(InstanceModel::Reach), header->visualIndex(InstanceModel::State) + 1);
     if (!restoreGeometry(settings.value(kGeometryKey).toByteArray()))
         resize(1360, 760);
+    // The instance list stays the main thing; a saved layout overrides this.
+    if (m_tunnelsPanel)
+        resizeDocks({m_tunnelsPanel}, {240}, Qt::Vertical);
     restoreState(settings.value(kStateKey).toByteArray());
     m_view->header()->restoreState(settings.value(kColumnsKey).toByteArray());
     // One source: every row would say the same profile.
@@ -339,7 +466,20 @@ void MainWindow::updateDetails()
                                           "connects: SSH for Linux, RDP for Windows."));
         m_details->setStyleSheet({});
     } else {
-        m_details->setText(InstancePresentation::summary(*entry));
+        QString text = InstancePresentation::summary(*entry);
+        if (ManagedTunnels* tunnels = m_actions.managedTunnels(); tunnels && entry->reach.running) {
+            const QString explained = tunnels->cachedExplanation(*entry);
+            if (!explained.isEmpty()) {
+                text += QStringLiteral("\n") + explained;
+            } else {
+                const QString key = entry->key();
+                tunnels->explain(*entry, m_details, [this, key](const QString&) {
+                    if (currentKey() == key)
+                        updateDetails();
+                });
+            }
+        }
+        m_details->setText(text);
         const bool problem = entry->reach.running && !entry->reach.reachable() && !entry->reach.reason.isEmpty();
         m_details->setStyleSheet(problem ? QStringLiteral("color: #b71c1c;") : QString());
     }
@@ -413,6 +553,7 @@ void MainWindow::showContextMenu(const QPoint& pos)
         }
         connect(action, &QAction::triggered, this, [this, a, key] { m_actions.trigger(a, key); });
     }
+    addTunnelMenuItems(*menu, key);
     menu->popup(m_view->viewport()->mapToGlobal(pos));
 }
 

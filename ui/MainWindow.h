@@ -1,8 +1,8 @@
 #pragma once
 // The instance browser: toolbar (refresh with progress, SSH, RDP, VNC, start, stop), the search box, the
-// list, the error banner and the status bar. It only shows things and forwards intentions: what an action
-// does and whether it is allowed is InstanceActions' business, the data is InstanceStore's. Column layout
-// and window geometry are kept in QSettings.
+// list, the error banner, the status bar (with progress and Cancel for slow steps) and the tunnels dock. It only shows
+// things and forwards intentions: what an action does and whether it is allowed is InstanceActions' business, the data
+// is InstanceStore's. Column layout and window geometry are kept in QSettings.
 
 #include "ui/InstanceActions.h"
 
@@ -12,8 +12,10 @@
 
 class QAction;
 class QLabel;
+class QMenu;
 class QMessageBox;
 class QProgressBar;
+class QPushButton;
 class QTimer;
 
 namespace bl {
@@ -24,6 +26,7 @@ class InstanceModel;
 class InstanceStore;
 class InstanceView;
 class SearchField;
+class TunnelsPanel;
 
 class MainWindow : public QMainWindow
 {
@@ -37,7 +40,10 @@ public:
     bool selectInstance(const QString& nameOrId);
     InstanceModel& model() { return *m_model; }
     InstanceFilterProxy& proxy() { return *m_proxy; }
+    TunnelsPanel* tunnelsPanel() const { return m_tunnelsPanel; } // null without in-app tunnels
     void saveLayout() const;
+    // Actions that are about the app rather than an instance (Accounts, Settings): at the toolbar's end.
+    void addAppActions(const QList<QAction*>& actions);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -56,6 +62,10 @@ private:
     void showFailure(const QString& what, const Error& error);
     void askToStop(const QString& key, const QString& name);
     void focusList();
+    void buildTunnelsPanel();
+    void addTunnelMenuItems(QMenu& menu, const QString& key);
+    void askForTunnel(const QString& key);
+    void updateBusy();
 
     InstanceStore& m_store;
     InstanceActions& m_actions;
@@ -71,6 +81,10 @@ private:
     QLabel* m_refreshed = nullptr;
     QProgressBar* m_progress = nullptr;
     QPointer<QMessageBox> m_failureBox;
+    TunnelsPanel* m_tunnelsPanel = nullptr;
+    QLabel* m_busyText = nullptr;
+    QProgressBar* m_busyProgress = nullptr;
+    QPushButton* m_busyCancel = nullptr;
     QTimer* m_statusTimer = nullptr; // coalesces status updates: a refresh changes many rows at once
 };
 

@@ -1,5 +1,6 @@
 #include "core/connect/Favourites.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -86,7 +87,12 @@ Favourites::~Favourites() = default;
 
 QString Favourites::defaultPath()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) + QStringLiteral("/favourites.json");
+    // Next to the app's QSettings file (~/.config/Bastionless/Bastionless.conf), where people look for it.
+    QString dir = QCoreApplication::organizationName();
+    if (dir.isEmpty())
+        dir = QCoreApplication::applicationName();
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + QLatin1Char('/') + dir
+        + QStringLiteral("/favourites.json");
 }
 
 Result<void> Favourites::load()

@@ -1,8 +1,8 @@
 #pragma once
 // Favourites: tunnels a person saved to switch on and off later (instance, remote port, local port,
 // transport). Switching one on opens it through the TunnelManager; off stops and removes that tunnel. The
-// list and each one's on/off state are saved atomically (QSaveFile) as JSON, by default in the app's config
-// directory, so favourites that were on come back on with openEnabled() at the next start.
+// list and each one's on/off state are saved atomically (QSaveFile) as JSON, by default next to the app's
+// settings file, so favourites that were on come back on with openEnabled() at the next start.
 
 #include "core/connect/TunnelManager.h"
 #include "core/util/Result.h"
@@ -38,7 +38,7 @@ public:
     Favourites(TunnelManager& tunnels, QString path, QObject* parent = nullptr);
     ~Favourites() override;
 
-    // <AppConfigLocation>/favourites.json
+    // <GenericConfigLocation>/<organization>/favourites.json: ~/.config/Bastionless/favourites.json
     static QString defaultPath();
     QString path() const { return m_path; }
 

@@ -138,6 +138,7 @@ void TunnelManager::onChosen(quint64 id, quint64 generation, Result<TransportCho
         return;
     }
     slot.info.target.instance = choice->instance;
+    slot.info.target.instanceId = choice->instance.id; // a favourite may name the instance by its Name tag
     slot.info.target.instanceName = choice->instance.name;
     if (slot.info.target.region.isEmpty())
         slot.info.target.region = choice->instance.region;

@@ -9,8 +9,10 @@ BL_PACKAGES=(
     cmake ninja-build g++ pkg-config clang-format
     qt6-base-dev qt6-websockets-dev qtkeychain-qt6-dev libssl-dev libgl-dev
     # run and test: real OpenSSH client and server, X server and tray host, Secret Service
-    openssh-client openssh-server curl xvfb xauth x11-utils dbus dbus-x11 gnome-keyring libsecret-tools
+    openssh-client openssh-server curl xvfb xauth x11-utils trayer dbus dbus-x11 gnome-keyring libsecret-1-0 libsecret-tools
     ca-certificates procps
+    # benchmarks: plain TCP and TLS relays beside the EICE tunnel (tests/bench/bench-tunnel.sh)
+    socat
 )
 
 bl_sudo() {

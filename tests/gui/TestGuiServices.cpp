@@ -7,6 +7,8 @@
 
 #include <QFile>
 #include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -16,9 +18,12 @@ class TestGuiServices : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // Favourites default to the config directory: keep the tests away from the real one.
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
     void profilesThatCanProduceCredentials();
     void allRegionsSetting();
     void noCredentialsAtAll();
+    void tunnelsFavouritesAndOverrides();
 };
 
 namespace {
@@ -118,6 +123,52 @@ void TestGuiServices::noCredentialsAtAll()
     GuiServices services(env, gui, {});
     QVERIFY(services.store().sources().isEmpty());
     QVERIFY(services.store().errors().isEmpty());
+}
+
+void TestGuiServices::tunnelsFavouritesAndOverrides()
+{
+    Env e;
+    QVERIFY(e.ok);
+    // The reopened favourite looks its instance up: at a closed local port, never at AWS.
+    e.env.insert(QStringLiteral("AWS_ENDPOINT_URL"), QStringLiteral("https://127.0.0.1:9"));
+    QSettings settings(e.dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+    settings.setValue(QStringLiteral("transport/i-0aaa"), QStringLiteral("direct"));
+    settings.setValue(QStringLiteral("transport/i-0bbb"), QStringLiteral("carrier-pigeon")); // unknown: ignored
+    const GuiSettings gui(settings);
+    GuiOptions options;
+    options.favouritesPath = e.dir.filePath(QStringLiteral("favourites.json"));
+    {
+        QFile favourites(options.favouritesPath);
+        QVERIFY(favourites.open(QIODevice::WriteOnly));
+        favourites.write("{\"version\":1,\"favourites\":[{\"name\":\"db\",\"instanceId\":\"i-0aaa\","
+                         "\"profile\":\"default\",\"region\":\"eu-west-1\",\"remotePort\":5432,\"localPort\":0,"
+                         "\"via\":\"direct\",\"enabled\":true}]}");
+    }
+    GuiServices services(e.env, gui, options);
+
+    // Real tunnels instead of NoTunnels: RDP and VNC are offered.
+    QVERIFY(services.connectService().tunnels().unavailableReason().isEmpty());
+    QCOMPARE(services.actions().managedTunnels(), &services.managedTunnels());
+    QVERIFY(services.sessionFor(QStringLiteral("default")));
+    QVERIFY(!services.sessionFor(QStringLiteral("nope")));
+
+    // Overrides come from the settings and go back to them.
+    QCOMPARE(services.viaOverrides().via(QStringLiteral("i-0aaa")), TransportChooser::Via::Direct);
+    QCOMPARE(services.viaOverrides().via(QStringLiteral("i-0bbb")), TransportChooser::Via::Auto);
+    services.viaOverrides().set(QStringLiteral("i-0ccc"), TransportChooser::Via::Eice);
+    services.viaOverrides().set(QStringLiteral("i-0aaa"), TransportChooser::Via::Auto);
+    QCOMPARE(settings.value(QStringLiteral("transport/i-0ccc")).toString(), QStringLiteral("eice"));
+    QVERIFY(!settings.contains(QStringLiteral("transport/i-0aaa")));
+
+    // A favourite left on reopens once the event loop runs.
+    QCOMPARE(services.favourites().count(), 1);
+    QVERIFY(services.tunnelManager().ids().isEmpty());
+    QTRY_COMPARE(services.tunnelManager().ids().size(), 1);
+    const ManagedTunnel* t = services.tunnelManager().tunnel(services.tunnelManager().ids().first());
+    QCOMPARE(t->target.remotePort, 5432);
+    QCOMPARE(t->target.source, QStringLiteral("default"));
+    QCOMPARE(t->target.via, TransportChooser::Via::Direct);
+    services.tunnelManager().stopAll();
 }
 
 QTEST_MAIN(TestGuiServices)
