@@ -171,9 +171,10 @@ BulkResult transfer(quint16 port, qint64 bytes, quint32 seed, int timeoutSecs, b
     if (!r.ok)
         r.error = QStringLiteral("SHA-256 differs: sent %1, received %2%3")
                       .arg(QString::fromLatin1(r.sent), QString::fromLatin1(r.received),
-                           firstDifference < 0
-                               ? QString()
-                               : QStringLiteral(" (the first difference is at byte %1:%2)").arg(firstDifference).arg(diffDetail));
+                           firstDifference < 0 ? QString()
+                                               : QStringLiteral(" (the first difference is at byte %1:%2)")
+                                                     .arg(firstDifference)
+                                                     .arg(diffDetail));
     return r;
 }
 
