@@ -9,7 +9,6 @@
 #include <QPointer>
 #include <QWidget>
 
-
 namespace bl {
 
 class MfaPrompter : public QObject
