@@ -3,6 +3,7 @@
 // EC2 Instance Connect Endpoint, with a key pushed by `bastionless-cli push-key`. Commands run, their exit
 // status comes back, bulk data arrives intact, and 20 logins at once through one listener all complete.
 
+#include "E2eCli.h"
 #include "Program.h"
 #include "SshServer.h"
 #include "tests/fakeaws/FakeAws.h"
@@ -61,43 +62,18 @@ private:
     // Options every ssh/scp run gets: no user configuration, only the test key, a private known_hosts.
     QStringList sshOptions(const QString& configFile = QStringLiteral("/dev/null"), bool hostKeyAlias = true) const
     {
-        QStringList args {QStringLiteral("-F"),
-                          configFile,
-                          QStringLiteral("-o"),
-                          QStringLiteral("BatchMode=yes"),
-                          QStringLiteral("-o"),
-                          QStringLiteral("IdentitiesOnly=yes"),
-                          QStringLiteral("-i"),
-                          m_key,
-                          QStringLiteral("-o"),
-                          QStringLiteral("UserKnownHostsFile=") + m_sandbox->path(QStringLiteral("known_hosts")),
-                          QStringLiteral("-o"),
-                          QStringLiteral("StrictHostKeyChecking=accept-new"),
-                          QStringLiteral("-o"),
-                          QStringLiteral("ConnectTimeout=30"),
-                          QStringLiteral("-o"),
-                          QStringLiteral("LogLevel=ERROR")};
-        if (hostKeyAlias)
-            args << QStringLiteral("-o") << QStringLiteral("HostKeyAlias=") + m_instanceId;
-        return args;
+        return e2eSshOptions(m_key, m_sandbox->path(QStringLiteral("known_hosts")),
+                             hostKeyAlias ? m_instanceId : QString(), configFile);
     }
 
     // Starts `bastionless-cli tunnel` and returns its port, 0 on failure (with the reason in *why).
     quint16 startTunnel(CliRunner& runner, QString* why, const QStringList& extra = {}, quint16 remotePort = 22)
     {
-        runner.start(QStringList {QStringLiteral("tunnel"), m_instanceId, QStringLiteral("--remote-port"),
-                                  QString::number(remotePort), QStringLiteral("-v")}
-                     + extra);
-        static const QRegularExpression listening(QStringLiteral("^Listening on 127\\.0\\.0\\.1:(\\d+)\\n"));
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < 30000 && runner.isRunning()) {
-            const auto m = listening.match(runner.outputSoFar());
-            if (m.hasMatch())
-                return static_cast<quint16>(m.captured(1).toUInt());
-        }
-        *why = runner.waitForFinished(1000).describe();
-        return 0;
+        return startCliTunnel(runner,
+                              QStringList {QStringLiteral("tunnel"), m_instanceId, QStringLiteral("--remote-port"),
+                                           QString::number(remotePort), QStringLiteral("-v")}
+                                  + extra,
+                              why);
     }
 
     // Interrupts the tunnel and checks that it stops cleanly with exit 0, having said which transport it used.

@@ -4,6 +4,7 @@
 // WebSocket is cut mid-transfer; 20 connections share one multiplexed session; an old agent gets basic mode.
 
 #include "BulkTransfer.h"
+#include "E2eCli.h"
 #include "Program.h"
 #include "SshServer.h"
 #include "tests/fakeaws/FakeAws.h"
@@ -47,42 +48,17 @@ private:
 
     QStringList sshOptions() const
     {
-        return {QStringLiteral("-F"),
-                QStringLiteral("/dev/null"),
-                QStringLiteral("-o"),
-                QStringLiteral("BatchMode=yes"),
-                QStringLiteral("-o"),
-                QStringLiteral("IdentitiesOnly=yes"),
-                QStringLiteral("-i"),
-                m_key,
-                QStringLiteral("-o"),
-                QStringLiteral("UserKnownHostsFile=") + m_sandbox->path(QStringLiteral("known_hosts")),
-                QStringLiteral("-o"),
-                QStringLiteral("StrictHostKeyChecking=accept-new"),
-                QStringLiteral("-o"),
-                QStringLiteral("HostKeyAlias=") + m_instanceId,
-                QStringLiteral("-o"),
-                QStringLiteral("ConnectTimeout=30"),
-                QStringLiteral("-o"),
-                QStringLiteral("LogLevel=ERROR")};
+        return e2eSshOptions(m_key, m_sandbox->path(QStringLiteral("known_hosts")), m_instanceId);
     }
 
     // Starts `bastionless-cli tunnel --via ssm` and returns its port, 0 on failure (with the reason in *why).
     quint16 startTunnel(CliRunner& runner, quint16 remotePort, QString* why)
     {
-        runner.start({QStringLiteral("tunnel"), m_instanceId, QStringLiteral("--remote-port"),
-                      QString::number(remotePort), QStringLiteral("--via"), QStringLiteral("ssm"),
-                      QStringLiteral("-v")});
-        static const QRegularExpression listening(QStringLiteral("^Listening on 127\\.0\\.0\\.1:(\\d+)\\n"));
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < 30000 && runner.isRunning()) {
-            const auto m = listening.match(runner.outputSoFar());
-            if (m.hasMatch())
-                return static_cast<quint16>(m.captured(1).toUInt());
-        }
-        *why = runner.waitForFinished(1000).describe();
-        return 0;
+        return startCliTunnel(runner,
+                              {QStringLiteral("tunnel"), m_instanceId, QStringLiteral("--remote-port"),
+                               QString::number(remotePort), QStringLiteral("--via"), QStringLiteral("ssm"),
+                               QStringLiteral("-v")},
+                              why);
     }
 
     // Interrupts the tunnel: it ends the Session Manager session (TerminateSession) and exits 0.
