@@ -1,6 +1,6 @@
 #include "core/ssm/DataChannel.h"
 
-#include "core/util/Log.h"
+#include "core/ssm/SsmLog.h"
 
 namespace bl {
 
@@ -126,7 +126,7 @@ void DataChannel::setPaused(bool paused)
     if (m_paused == paused)
         return;
     m_paused = paused;
-    qCDebug(lcTunnel) << "SSM data channel publication" << (paused ? "paused" : "resumed");
+    qCDebug(lcSsm) << "SSM data channel publication" << (paused ? "paused" : "resumed");
     if (!paused)
         flushUnsent();
 }
@@ -136,7 +136,7 @@ void DataChannel::fail(const Error& error)
     if (m_failed)
         return;
     m_failed = true;
-    qCWarning(lcTunnel).noquote() << "SSM data channel failed:" << error.message;
+    qCWarning(lcSsm).noquote() << "SSM data channel failed:" << error.message;
     Q_EMIT failed(error);
 }
 
@@ -181,7 +181,7 @@ Result<void> DataChannel::receiveFrame(const QByteArray& frame)
         return {};
     auto decoded = SsmMessage::decode(frame);
     if (!decoded) {
-        qCWarning(lcTunnel).noquote() << decoded.error().message;
+        qCWarning(lcSsm).noquote() << decoded.error().message;
         return decoded.error();
     }
     const SsmMessage& msg = decoded.value();
@@ -192,7 +192,7 @@ Result<void> DataChannel::receiveFrame(const QByteArray& frame)
         setPaused(false);
         auto ack = SsmPayloads::parseAcknowledge(msg.payload);
         if (!ack) {
-            qCWarning(lcTunnel).noquote() << ack.error().message;
+            qCWarning(lcSsm).noquote() << ack.error().message;
             return ack.error();
         }
         handleAcknowledge(ack.value());
@@ -204,7 +204,7 @@ Result<void> DataChannel::receiveFrame(const QByteArray& frame)
     } else if (msg.isType(SsmMessageType::PausePublication)) {
         setPaused(true);
     } else {
-        qCDebug(lcTunnel) << "SSM data channel ignores message type" << msg.messageType;
+        qCDebug(lcSsm) << "SSM data channel ignores message type" << msg.messageType;
     }
     return {};
 }
@@ -239,15 +239,10 @@ void DataChannel::handleStreamData(const SsmMessage& msg)
         return;
     }
     if (seq > m_expectedSeq) {
-        const qint64 cost = inboxCost(msg);
-        if (m_inboxBytes + cost > m_options.receiveBufferBytes) {
-            // Not acked, so the agent keeps it and retransmits; never drop something we acknowledged (§11.5).
-            qCDebug(lcTunnel) << "SSM receive buffer full; not acknowledging seq" << seq;
-            return;
-        }
-        m_inbox.emplace(seq, msg);
-        m_inboxBytes += cost;
-        sendAck(msg);
+        // Past the bound it is not acked, so the agent keeps it and retransmits; never drop something we
+        // acknowledged (§11.5).
+        if (!bufferAcked(msg))
+            qCDebug(lcSsm) << "SSM receive buffer full; not acknowledging seq" << seq;
         return;
     }
     // In order.
@@ -261,13 +256,30 @@ void DataChannel::handleStreamData(const SsmMessage& msg)
         m_delivering = true;
         const Delivery d = process(msg);
         m_delivering = false;
-        if (d == Delivery::Refused)
-            return; // neither acked nor counted: the agent retransmits it
+        if (d == Delivery::Refused) {
+            // The consumer is busy (smux limit, no local client yet). Keep the message, acked, as if it had come
+            // early: not acking it would leave the agent to repair everything behind it at one message per
+            // 100 ms (it resends only its oldest, §6.5). Only past the byte bound is it left unacked (§11.5).
+            if (!bufferAcked(msg))
+                qCDebug(lcSsm) << "SSM receive buffer full; not acknowledging seq" << seq;
+            return;
+        }
         // Counted before the ack goes out: delivered means received, even if the ack is lost (§11.2).
         ++m_expectedSeq;
         sendAck(msg);
     }
     drainInbox();
+}
+
+bool DataChannel::bufferAcked(const SsmMessage& msg)
+{
+    const qint64 cost = inboxCost(msg);
+    if (m_inboxBytes + cost > m_options.receiveBufferBytes)
+        return false;
+    m_inbox.emplace(msg.sequenceNumber, msg);
+    m_inboxBytes += cost;
+    sendAck(msg);
+    return true;
 }
 
 void DataChannel::drainInbox()
@@ -317,12 +329,12 @@ DataChannel::Delivery DataChannel::process(const SsmMessage& msg)
         if (flag)
             Q_EMIT flagReceived(static_cast<SsmFlag>(flag.value()));
         else
-            qCWarning(lcTunnel).noquote() << flag.error().message;
+            qCWarning(lcSsm).noquote() << flag.error().message;
         return Delivery::Done;
     }
     default:
         // Error/StdErr/ExitCode/Size/...: not used by port sessions; acked and ignored.
-        qCDebug(lcTunnel) << "SSM data channel ignores payload type" << msg.payloadType;
+        qCDebug(lcSsm) << "SSM data channel ignores payload type" << msg.payloadType;
         return Delivery::Done;
     }
 }
@@ -381,7 +393,7 @@ void DataChannel::handleHandshakeComplete(const SsmMessage& msg)
         m_info.handshakeTimeNs = done->handshakeTimeNs;
         m_info.customerMessage = done->customerMessage;
     } else {
-        qCWarning(lcTunnel).noquote() << done.error().message;
+        qCWarning(lcSsm).noquote() << done.error().message;
     }
     m_info.modes = SsmVersion::decide(m_info.agentVersion, m_info.properties);
     m_ready = true;

@@ -6,9 +6,9 @@
 // What it guarantees:
 //  * Handshake: acks HandshakeRequest, answers HandshakeResponse, acks HandshakeComplete, then emits ready().
 //    Data and flags given before that are queued (the agent discards data received before the handshake).
-//  * Receive: in-order delivery exactly once to the sink; out-of-order messages are acked and kept (bounded by
-//    bytes, not acked beyond the bound) until delivered; duplicates are re-acked, never delivered twice; a message
-//    the sink refuses is neither acked nor counted, and the sender's retransmission brings it back.
+//  * Receive: in-order delivery exactly once to the sink; out-of-order messages and messages the sink refuses are
+//    acked and kept (bounded by bytes, not acked beyond the bound, so the sender's retransmission brings those
+//    back) until delivered; duplicates are re-acked, never delivered twice.
 //  * Send: sequence numbers from 0, never reset; every message kept until acked; every message unacked for longer
 //    than the RTO is retransmitted (on tick()); nothing is lost across a reconnect; pause_publication pauses sending.
 //
@@ -57,7 +57,9 @@ struct SsmHandshakeInfo
 struct DataChannelOptions
 {
     int maxPayload = 1024; // bytes per Output message (§7)
-    qint64 receiveBufferBytes = 4 * 1024 * 1024; // out-of-order messages kept (acked) at most
+    // Messages acked but not yet delivered (early, or refused by a busy sink) kept at most; well above what an agent
+    // has in flight, so acks stop only when the consumer has stalled for a long time.
+    qint64 receiveBufferBytes = 32 * 1024 * 1024;
     qint64 sendWindowBytes = 1024 * 1024; // canWrite() is false at or above this many unacked bytes
     int maxResends = 3000; // resends of one message before failed() (~5 min at the 100 ms tick)
     QString clientVersion; // empty: SsmVersion::clientVersion()
@@ -71,8 +73,8 @@ public:
     // At most this many overdue messages are sent again per tick (all of a 1 MiB window of 1 KiB messages).
     static constexpr int kMaxResendsPerTick = 1024;
 
-    // Returns true when the bytes were taken, false when the consumer is not ready (then the message is not
-    // acked and will be offered again after resumeDelivery() or the agent's retransmission).
+    // Returns true when the bytes were taken, false when the consumer is not ready (then the message is kept, and
+    // acked while the receive buffer has room, and offered again on resumeDelivery()).
     using Sink = std::function<bool(const QByteArray& payload)>;
 
     // clock must outlive the channel. clientId: fixed per session (a new one when null).
@@ -81,8 +83,7 @@ public:
     ~DataChannel() override;
 
     void setSink(Sink sink);
-    // The consumer can take data again: delivers what is buffered (and, for a refused in-order message, waits for
-    // the agent's retransmission, which this does not speed up).
+    // The consumer can take data again: delivers what is buffered.
     void resumeDelivery();
 
     // --- connection life cycle (driven by the owner) ---
@@ -160,6 +161,8 @@ private:
     void handleAcknowledge(const SsmAcknowledge& ack);
     Delivery process(const SsmMessage& msg);
     void drainInbox();
+    // Keeps msg (not yet deliverable) and acks it; false, and no ack, when that would pass receiveBufferBytes.
+    bool bufferAcked(const SsmMessage& msg);
     void handleHandshakeRequest(const SsmMessage& msg);
     void handleHandshakeComplete(const SsmMessage& msg);
     void flushPreHandshake();

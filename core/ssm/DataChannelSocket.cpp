@@ -2,8 +2,8 @@
 
 #include "core/aws/http/AwsHttpClient.h"
 #include "core/aws/http/ProxyFactory.h"
+#include "core/ssm/SsmLog.h"
 #include "core/ssm/SsmStreamUrl.h"
-#include "core/util/Log.h"
 
 #include <QNetworkProxyQuery>
 #include <QNetworkRequest>
@@ -96,9 +96,9 @@ void DataChannelSocket::open(const QString& streamUrl, const QByteArray& openFra
         m_readErrors = 0;
         Q_EMIT messageReceived(message.toUtf8(), true);
     });
-    qCDebug(lcTunnel).noquote() << "opening the SSM data channel to" << m_url.host()
-                                << (m_proxy.type() == QNetworkProxy::NoProxy ? QString()
-                                                                             : QStringLiteral("through a proxy"));
+    qCDebug(lcSsm).noquote() << "opening the SSM data channel to" << m_url.host()
+                             << (m_proxy.type() == QNetworkProxy::NoProxy ? QString()
+                                                                          : QStringLiteral("through a proxy"));
     m_connectTimer->start(m_options.connectTimeoutMs);
     m_socket->open(request);
 }
@@ -159,8 +159,7 @@ void DataChannelSocket::drop(const Error& reason)
     if (!m_socket)
         return;
     releaseSocket();
-    qCInfo(lcTunnel).noquote() << (wasOpen ? "SSM data channel lost:" : "SSM data channel not opened:")
-                               << error.message;
+    qCInfo(lcSsm).noquote() << (wasOpen ? "SSM data channel lost:" : "SSM data channel not opened:") << error.message;
     Q_EMIT disconnected(error);
 }
 

@@ -1,7 +1,7 @@
 #include "core/ssm/SmuxSession.h"
 
 #include "core/ssm/SmuxFrame.h"
-#include "core/util/Log.h"
+#include "core/ssm/SsmLog.h"
 
 #include <QTimer>
 
@@ -98,7 +98,7 @@ void SmuxSession::handleHeader()
     switch (frame.command) {
     case SmuxFrame::Syn:
         if (it == m_streams.end())
-            qCDebug(lcTunnel) << "smux: ignoring a stream the agent tried to open, id" << frame.streamId;
+            qCDebug(lcSsm) << "smux: ignoring a stream the agent tried to open, id" << frame.streamId;
         break;
     case SmuxFrame::Fin:
         if (it != m_streams.end() && !it->second.localClosed && !it->second.remoteClosed) {
@@ -139,7 +139,7 @@ void SmuxSession::fail(const QString& message)
     m_currentId = 0;
     m_buffered = 0;
     m_reentrantInput.clear();
-    qCWarning(lcTunnel) << "smux:" << message;
+    qCWarning(lcSsm) << "smux:" << message;
     Q_EMIT failed(Error::make(ErrorKind::Parse, message,
                               QStringLiteral("The port forwarding session cannot continue; reconnect. If this keeps "
                                              "happening, note the SSM agent version and report it.")));
@@ -180,7 +180,7 @@ void SmuxSession::write(quint32 id, QByteArrayView data)
         return;
     const auto it = m_streams.find(id);
     if (it == m_streams.end() || it->second.localClosed) {
-        qCDebug(lcTunnel) << "smux: dropping a write to closed stream" << id;
+        qCDebug(lcSsm) << "smux: dropping a write to closed stream" << id;
         return;
     }
     Stream& stream = it->second;

@@ -2,8 +2,8 @@
 
 #include "core/aws/api/AwsSession.h"
 #include "core/aws/api/SsmClient.h"
+#include "core/ssm/SsmLog.h"
 #include "core/ssm/SsmStreamUrl.h"
-#include "core/util/Log.h"
 
 #include <QRandomGenerator>
 #include <QTimer>
@@ -35,7 +35,7 @@ SsmSession::SsmSession(AwsSession& aws, SsmSessionTarget target, SsmSessionOptio
     connect(m_socket, &DataChannelSocket::messageReceived, this, [this](const QByteArray& message, bool) {
         const Result<void> r = m_channel->receiveFrame(message);
         if (!r)
-            qCDebug(lcTunnel).noquote() << "SSM message dropped:" << r.error().message;
+            qCDebug(lcSsm).noquote() << "SSM message dropped:" << r.error().message;
     });
     connect(m_socket, &DataChannelSocket::opened, this, &SsmSession::onSocketOpened);
     connect(m_socket, &DataChannelSocket::disconnected, this, &SsmSession::onSocketLost);
@@ -102,7 +102,7 @@ void SsmSession::onStarted(Result<SsmSessionTicket> ticket)
         return;
     }
     m_ticket = ticket.value();
-    qCInfo(lcTunnel).noquote() << "SSM session" << m_ticket.sessionId << "started to" << m_target.instanceId;
+    qCInfo(lcSsm).noquote() << "SSM session" << m_ticket.sessionId << "started to" << m_target.instanceId;
     if (m_endRequested) {
         finishEnding();
         return;
@@ -137,7 +137,7 @@ void SsmSession::onSocketOpened()
         return;
     }
     ++m_reconnects;
-    qCInfo(lcTunnel).noquote() << "SSM session" << m_ticket.sessionId << "resumed";
+    qCInfo(lcSsm).noquote() << "SSM session" << m_ticket.sessionId << "resumed";
     setState(m_channel->isReady() ? State::Ready : State::Handshaking);
     Q_EMIT reconnected();
 }
@@ -225,7 +225,7 @@ void SsmSession::onReady(const SsmHandshakeInfo& info)
     m_handshakeTimer->stop();
     if (!info.customerMessage.isEmpty())
         Q_EMIT customerMessage(info.customerMessage);
-    qCInfo(lcTunnel).noquote() << "SSM session" << m_ticket.sessionId << "ready; agent" << info.agentVersion;
+    qCInfo(lcSsm).noquote() << "SSM session" << m_ticket.sessionId << "ready; agent" << info.agentVersion;
     if (m_endRequested) {
         end();
         return;
@@ -247,7 +247,7 @@ void SsmSession::onChannelClosed(const QString& output)
     }
     stopTimers();
     m_socket->close();
-    qCInfo(lcTunnel).noquote() << "SSM session" << m_ticket.sessionId << "closed by the service:" << m_endReason;
+    qCInfo(lcSsm).noquote() << "SSM session" << m_ticket.sessionId << "closed by the service:" << m_endReason;
     setState(State::Ended);
     Q_EMIT ended(m_endReason);
 }
@@ -305,7 +305,7 @@ void SsmSession::fail(Error error, bool terminate)
     if (terminate)
         callTerminate();
     m_error = std::move(error);
-    qCInfo(lcTunnel).noquote() << "SSM session" << m_ticket.sessionId << "failed:" << m_error.message;
+    qCInfo(lcSsm).noquote() << "SSM session" << m_ticket.sessionId << "failed:" << m_error.message;
     setState(State::Failed);
     Q_EMIT failed(m_error);
 }
@@ -319,9 +319,9 @@ void SsmSession::callTerminate()
     // The AwsSession is the context: the call completes even when this object is deleted right after end().
     m_client->terminateSession(m_target.region, id, &m_aws, [id](Result<QString> r) {
         if (r)
-            qCDebug(lcTunnel).noquote() << "SSM session" << id << "terminated";
+            qCDebug(lcSsm).noquote() << "SSM session" << id << "terminated";
         else
-            qCInfo(lcTunnel).noquote() << "TerminateSession for" << id << "failed:" << r.error().message;
+            qCInfo(lcSsm).noquote() << "TerminateSession for" << id << "failed:" << r.error().message;
     });
 }
 

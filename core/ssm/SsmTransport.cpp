@@ -2,8 +2,8 @@
 
 #include "core/aws/api/AwsSession.h"
 #include "core/ssm/SmuxSession.h"
+#include "core/ssm/SsmLog.h"
 #include "core/ssm/SsmStream.h"
-#include "core/util/Log.h"
 
 #include <QTimer>
 
@@ -122,11 +122,11 @@ void SsmTransport::onReady(const SsmHandshakeInfo& info)
     if (m_options.document == SsmTransportOptions::Document::SshSession)
         m_mode = SsmForwardMode::Stream;
     m_ready = true;
-    qCInfo(lcTunnel).noquote() << describe() << "ready in"
-                               << (m_mode == SsmForwardMode::Mux         ? "mux"
-                                       : m_mode == SsmForwardMode::Basic ? "basic"
-                                                                         : "stream")
-                               << "mode";
+    qCInfo(lcSsm).noquote() << describe() << "ready in"
+                            << (m_mode == SsmForwardMode::Mux         ? "mux"
+                                    : m_mode == SsmForwardMode::Basic ? "basic"
+                                                                      : "stream")
+                            << "mode";
     if (m_mode == SsmForwardMode::Mux) {
         m_smux = new SmuxSession(this);
         m_smux->setKeepAlive(info.modes.smuxKeepAliveNeeded);
@@ -237,7 +237,7 @@ void SsmTransport::onFlag(SsmFlag flag)
 {
     if (flag != SsmFlag::ConnectToPortError)
         return;
-    qCInfo(lcTunnel).noquote() << describe() << ": the agent could not connect to the destination port";
+    qCInfo(lcSsm).noquote() << describe() << ": the agent could not connect to the destination port";
     if (m_mode == SsmForwardMode::Mux) {
         ++m_connectErrors; // the agent FINs the stream next; that stream fails
         return;

@@ -22,7 +22,8 @@ private Q_SLOTS:
     void duplicateAfterLostAckReackedNotRedelivered();
     void queueAcrossReconnect();
     void byteBoundedBufferStopsAcking();
-    void refusedDeliveryNotAcked();
+    void refusedDeliveryBufferedAndAcked();
+    void refusedDeliveryBeyondBoundNotAcked();
     void refusedBufferedDataKeptUntilResume();
     void rttFromAcks();
     void retransmitsOverdueAfterRto();
@@ -248,21 +249,50 @@ void TestDataChannel::byteBoundedBufferStopsAcking()
     QVERIFY(rig.delivered.endsWith(chunk('g') + chunk('h')));
 }
 
-void TestDataChannel::refusedDeliveryNotAcked()
+void TestDataChannel::refusedDeliveryBufferedAndAcked()
 {
-    // Basic mode before a local client exists: the agent's output must not be acked or counted.
+    // Basic mode before a local client exists, or smux at its limit: the agent's output is kept and acked, not
+    // left to the agent's one-message-per-100-ms retransmission, and delivered once the consumer is ready.
     DataChannelRig rig;
     rig.handshake();
     rig.sinkReady = false;
     QVERIFY(rig.feedData(2, "banner"));
-    QVERIFY(rig.take().isEmpty());
-    QCOMPARE(rig.channel.expectedReceiveSequence(), 2);
-    rig.sinkReady = true;
-    rig.channel.resumeDelivery(); // nothing buffered: the agent's retransmission brings it
+    QVERIFY(rig.feedData(3, "-more"));
+    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), (QList<qint64> {2, 3}));
+    QCOMPARE(rig.channel.expectedReceiveSequence(), 2); // not delivered, so not counted
+    QCOMPARE(rig.channel.bufferedReceiveCount(), 2);
     QVERIFY(rig.delivered.isEmpty());
+    rig.sinkReady = true;
+    rig.channel.resumeDelivery();
+    QCOMPARE(rig.delivered, QByteArray("banner-more"));
+    QCOMPARE(rig.channel.expectedReceiveSequence(), 4);
+    QCOMPARE(rig.channel.bufferedReceiveCount(), 0);
+    // A retransmission (our ack was lost) is re-acked and not delivered again.
     QVERIFY(rig.feedData(2, "banner"));
-    QCOMPARE(rig.delivered, QByteArray("banner"));
+    QCOMPARE(rig.delivered, QByteArray("banner-more"));
     QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), QList<qint64> {2});
+}
+
+void TestDataChannel::refusedDeliveryBeyondBoundNotAcked()
+{
+    // A consumer stalled for long: once the bound is reached, refused messages are neither acked nor kept, and
+    // the sender's retransmission brings them back; nothing acked is ever dropped (§11.1, §11.5).
+    DataChannelOptions options;
+    options.receiveBufferBytes = 2 * (SsmMessage::FullHeaderSize + 100);
+    DataChannelRig rig(options);
+    rig.handshake();
+    auto chunk = [](char c) { return QByteArray(100, c); };
+    rig.sinkReady = false;
+    for (int seq = 2; seq <= 4; ++seq)
+        QVERIFY(rig.feedData(seq, chunk(char('a' + seq))));
+    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), (QList<qint64> {2, 3}));
+    rig.sinkReady = true;
+    rig.channel.resumeDelivery();
+    QCOMPARE(rig.delivered, chunk('c') + chunk('d'));
+    QCOMPARE(rig.channel.expectedReceiveSequence(), 4);
+    QVERIFY(rig.feedData(4, chunk('e'))); // the retransmission
+    QCOMPARE(rig.delivered, chunk('c') + chunk('d') + chunk('e'));
+    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), QList<qint64> {4});
 }
 
 void TestDataChannel::refusedBufferedDataKeptUntilResume()
@@ -273,7 +303,7 @@ void TestDataChannel::refusedBufferedDataKeptUntilResume()
     QVERIFY(rig.feedData(3, "second"));
     rig.sinkReady = false;
     QVERIFY(rig.feedData(2, "first"));
-    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), QList<qint64> {3}); // 2 refused: not acked
+    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), (QList<qint64> {3, 2})); // 2 refused: kept and acked
     rig.sinkReady = true;
     QVERIFY(rig.feedData(2, "first"));
     QCOMPARE(rig.delivered, QByteArray("firstsecond"));
@@ -288,11 +318,11 @@ void TestDataChannel::refusedBufferedDataKeptUntilResume()
     rig.take();
     QVERIFY(rig.feedData(7, "sixth"));
     rig.sinkReady = false;
-    QVERIFY(rig.feedData(6, "fifth")); // refused
+    QVERIFY(rig.feedData(6, "fifth")); // refused: kept and acked
     rig.sinkReady = true;
-    QVERIFY(rig.feedData(6, "fifth"));
+    QVERIFY(rig.feedData(6, "fifth")); // a retransmission: re-acked, and it drains the buffer
     QCOMPARE(rig.delivered, QByteArray("firstsecondthirdfourthfifthsixth"));
-    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), (QList<qint64> {7, 6}));
+    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), (QList<qint64> {7, 6, 6}));
 
     // Acked-and-buffered data refused while draining stays buffered until resumeDelivery().
     QVERIFY(rig.feedData(9, "nine"));

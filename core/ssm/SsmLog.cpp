@@ -1,0 +1,3 @@
+#include "core/ssm/SsmLog.h"
+
+Q_LOGGING_CATEGORY(lcSsm, "bastionless.ssm", QtWarningMsg)
