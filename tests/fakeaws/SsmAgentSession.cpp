@@ -378,7 +378,11 @@ void SsmAgentSession::pump()
     if (!m_plugin || m_ended || m_paceTimer.isActive())
         return;
     for (int sent = 0; sent < kMaxBurst; ++sent) {
-        if (!hasChannel() || m_channel->backlog() >= kMaxChannelBacklog || m_unackedBytes >= m_settings.maxUnackedBytes
+        // The window is the span from the oldest unacked message to the newest, not just the unacked bytes: a
+        // sender that kept going while its oldest message waits for repair (one per 100 ms) would fill any
+        // receiver's buffer. The real agent's pacing (about 1 MB/s) keeps that span small the same way.
+        const qint64 span = m_unacked.isEmpty() ? 0 : (m_outSeq - m_unacked.firstKey()) * m_settings.chunkBytes;
+        if (!hasChannel() || m_channel->backlog() >= kMaxChannelBacklog || span >= m_settings.maxUnackedBytes
             || !m_plugin->hasOutput())
             return;
         int splitTo = 0;

@@ -26,7 +26,9 @@ struct SsmAgentSettings
     int retransmitCheckMs = 100; // how often the oldest unacked message is looked at
     int maxIncomingBuffered = 100000; // out-of-order client messages kept (acked) for later
     qint64 muxReceiveBuffer = 4 * 1024 * 1024; // smux: unwritten bytes before the agent stops acking input
-    qint64 maxUnackedBytes = 8 * 1024 * 1024; // the agent stops reading targets beyond this many unacked bytes
+    // The agent stops reading targets while its messages from the oldest unacked one to the newest span this many
+    // bytes (or more).
+    qint64 maxUnackedBytes = 8 * 1024 * 1024;
     int connectTimeoutMs = 5000;
     // After a ResumeSession the agent's unacknowledged messages are all sent again at once, as if the message
     // gateway kept what the client missed while it was away. Whether the real service does that is unconfirmed
