@@ -73,6 +73,9 @@ QString CliApp::usage()
         s += QStringLiteral("  %1%2\n").arg(QString::fromLatin1(c.name).leftJustified(12), QLatin1String(c.summary));
     s += QStringLiteral("\nOptions for every command:\n"
                         "  --profile <name>   AWS profile (default: AWS_PROFILE, then \"default\")\n"
+                        "  --account <name>   An account added in the Bastionless app (Accounts): its access\n"
+                        "                     key from the app's settings, its secret from the system\n"
+                        "                     keychain. Not together with --profile\n"
                         "  --region <region>  AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile)\n"
                         "  -v, --verbose      Explain what is happening on stderr\n"
                         "  -h, --help         Help for a command\n"
@@ -114,12 +117,15 @@ int CliApp::start()
     parser.setApplicationDescription(QLatin1String(info->summary));
     const QCommandLineOption profileOpt(QStringLiteral("profile"), QStringLiteral("AWS profile."),
                                         QStringLiteral("name"));
+    const QCommandLineOption accountOpt(QStringLiteral("account"),
+                                        QStringLiteral("An account added in the Bastionless app (not with --profile)."),
+                                        QStringLiteral("name"));
     const QCommandLineOption regionOpt(QStringLiteral("region"), QStringLiteral("AWS region."),
                                        QStringLiteral("region"));
     const QCommandLineOption verboseOpt({QStringLiteral("v"), QStringLiteral("verbose")},
                                         QStringLiteral("Explain what is happening on stderr."));
     const QCommandLineOption helpOpt({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
-    parser.addOptions({profileOpt, regionOpt, verboseOpt, helpOpt});
+    parser.addOptions({profileOpt, accountOpt, regionOpt, verboseOpt, helpOpt});
 
     // The services object is created before the command so that the command can keep a reference.
     auto* services = new CliServices({}, m_env, this);
@@ -145,8 +151,20 @@ int CliApp::start()
         return ExitOk;
     }
 
+    if (parser.isSet(accountOpt) && parser.isSet(profileOpt)) {
+        return CliServices::report(Error::make(
+            ErrorKind::Usage, QStringLiteral("--account and --profile cannot be used together"),
+            QStringLiteral("--profile names a profile of ~/.aws, --account an account added in the Bastionless app; "
+                           "give one of them")));
+    }
+    if (parser.isSet(accountOpt) && parser.value(accountOpt).isEmpty()) {
+        return CliServices::report(Error::make(ErrorKind::Usage, QStringLiteral("--account needs an account name"),
+                                               QStringLiteral("Use the name shown in Bastionless \u2192 Accounts")));
+    }
+
     GlobalOptions options;
     options.profile = parser.value(profileOpt);
+    options.account = parser.value(accountOpt);
     options.regions = parser.values(regionOpt);
     options.verbose = parser.isSet(verboseOpt);
     if (options.verbose) {

@@ -7,6 +7,8 @@
 #include "core/aws/credentials/CredentialsFactory.h"
 #include "core/aws/http/AwsHttpClient.h"
 #include "core/connect/TransportChooser.h"
+#include "core/secrets/AppAccounts.h"
+#include "core/secrets/KeychainSecretStore.h"
 #include "core/util/Clock.h"
 
 #include <QObject>
@@ -19,6 +21,7 @@ namespace bl::cli {
 struct GlobalOptions
 {
     QString profile; // --profile (explicit: disables the environment-credentials provider)
+    QString account; // --account: an app account (keys added in the desktop app); excludes --profile
     QStringList regions; // --region, repeatable where a command allows it
     bool verbose = false;
 };
@@ -30,8 +33,9 @@ public:
     CliServices(GlobalOptions options, QProcessEnvironment env, QObject* parent = nullptr);
     ~CliServices() override;
 
-    // Loads the AWS configuration and builds the session of the selected profile. Errors: broken config,
-    // unknown profile, no credentials source.
+    // Loads the AWS configuration and builds the session of the selected profile, or of the app account given
+    // with --account (its secret is read from the keychain when the first request is signed). Errors: broken
+    // config, unknown profile or app account, no credentials source.
     Result<AwsSession*> session();
 
     const GlobalOptions& options() const { return m_options; }
@@ -42,9 +46,13 @@ public:
     CredentialsOptions credentialsOptions();
     const Clock& clock() const { return m_clock; }
     Result<AwsConfig> config();
+    // The --account name, else the profile (--profile, AWS_PROFILE, "default").
     QString profileName() const;
-    // The first --region, or the profile's / environment's region.
+    // The first --region, or the app account's / profile's / environment's region.
     QString region();
+    // The app account named by --account, from the desktop app's settings. Errors: unreadable settings, no
+    // such account (the hint lists those there are).
+    Result<AppAccount> appAccount();
 
     // A chooser over session() that looks names up in the --region(s) or the profile's region, and honours
     // BASTIONLESS_DIRECT_MAP. Errors: those of session().
@@ -54,12 +62,16 @@ public:
     static int report(const Error& error);
 
 private:
+    Result<AwsSession*> appAccountSession();
+
     GlobalOptions m_options;
     QProcessEnvironment m_env;
     SystemClock m_clock;
     ClockSkew m_skew;
     std::unique_ptr<AwsHttpClient> m_http;
     std::optional<Result<AwsConfig>> m_config;
+    std::optional<Result<AppAccount>> m_account;
+    KeychainSecretStore m_secrets;
     std::unique_ptr<AwsSession> m_session;
 };
 

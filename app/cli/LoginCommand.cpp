@@ -31,6 +31,11 @@ Result<void> LoginCommand::prepare(const QCommandLineParser& parser)
     if (!parser.positionalArguments().isEmpty())
         return Error::make(ErrorKind::Usage, QStringLiteral("login takes no arguments"),
                            QStringLiteral("Choose the profile with --profile <name>"));
+    if (!m_services.options().account.isEmpty())
+        return Error::make(ErrorKind::Usage,
+                           QStringLiteral("App account %1 holds access keys; there is nothing to log in to")
+                               .arg(m_services.options().account),
+                           QStringLiteral("login is for profiles with IAM Identity Center: use --profile <name>"));
     m_noBrowser = parser.isSet(noBrowserOpt);
     return {};
 }

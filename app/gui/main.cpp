@@ -4,6 +4,7 @@
 #include "app/gui/AppDialogs.h"
 #include "app/gui/GuiServices.h"
 #include "app/gui/GuiSettings.h"
+#include "core/secrets/AppSettingsFile.h"
 #include "ui/DesktopIntegration.h"
 #include "ui/MainWindow.h"
 #include "ui/SingleInstance.h"
@@ -20,9 +21,72 @@
 
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <memory>
 
 namespace {
+
+qint64 realtimeUs()
+{
+    timespec now {};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    return static_cast<qint64>(now.tv_sec) * 1000000 + now.tv_nsec / 1000;
+}
+
+// Opt-in start-up probe for tests/bench/bench-gui.sh (BASTIONLESS_BENCH_FIRST_PAINT=1). Prints to stderr, in ms
+// since the launcher's timestamp taken just before it exec'd this program (BASTIONLESS_BENCH_EXEC_US, CLOCK_REALTIME
+// in µs; without it, since the top of main()): "main-ms" when main() began, "first-paint-ms" when the main window's
+// first frame has been painted and flushed to the window system (the event loop turn after its first Paint event),
+// "first-rows-ms" when the list first has rows, "list-loaded-ms" when the first refresh finished.
+class StartupProbe final : public QObject
+{
+public:
+    StartupProbe()
+        : m_origin(qEnvironmentVariableIsSet("BASTIONLESS_BENCH_EXEC_US")
+                       ? qEnvironmentVariable("BASTIONLESS_BENCH_EXEC_US").toLongLong()
+                       : realtimeUs())
+    {
+        print("main-ms", {});
+    }
+    static bool wanted() { return qEnvironmentVariableIntValue("BASTIONLESS_BENCH_FIRST_PAINT") == 1; }
+
+    void watch(QWidget& window, bl::InstanceStore& store)
+    {
+        window.installEventFilter(this);
+        connect(&store, &bl::InstanceStore::changed, this, [this, &store] {
+            if (!m_rows && !store.entries().isEmpty()) {
+                m_rows = true;
+                print("first-rows-ms", QStringLiteral(" rows %1").arg(store.entries().size()));
+            }
+        });
+        connect(
+            &store, &bl::InstanceStore::refreshFinished, this,
+            [this, &store] { print("list-loaded-ms", QStringLiteral(" rows %1").arg(store.entries().size())); },
+            Qt::SingleShotConnection);
+    }
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (event->type() == QEvent::Paint) {
+            watched->removeEventFilter(this);
+            // The frame reaches the window system when this painting pass ends, before the next timer runs.
+            QTimer::singleShot(0, this, [this] { print("first-paint-ms", {}); });
+        }
+        return false;
+    }
+
+private:
+    void print(const char* what, const QString& extra) const
+    {
+        std::fprintf(stderr, "bastionless-bench: %s %.1f%s\n", what,
+                     static_cast<double>(realtimeUs() - m_origin) / 1000.0, qPrintable(extra));
+        std::fflush(stderr);
+    }
+
+    qint64 m_origin;
+    bool m_rows = false;
+};
 
 constexpr const char* kUsage =
     "Usage: bastionless [--all-regions] [--select INSTANCE] [--screenshot FILE] [--screenshot-tray FILE]\n"
@@ -168,12 +232,16 @@ void scheduleTrayScreenshot(bl::DesktopIntegration& desktop, bl::InstanceStore& 
 
 int main(int argc, char* argv[])
 {
+    std::unique_ptr<StartupProbe> probe;
+    if (StartupProbe::wanted())
+        probe = std::make_unique<StartupProbe>();
     if (const int rc = earlyAnswer(argc, argv); rc >= 0)
         return rc;
 
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("Bastionless"));
-    QApplication::setOrganizationName(QStringLiteral("Bastionless"));
+    // These names place the settings file; bastionless-cli --account opens the same one through AppSettingsFile.
+    QApplication::setApplicationName(QLatin1String(bl::AppSettingsFile::Application));
+    QApplication::setOrganizationName(QLatin1String(bl::AppSettingsFile::Organization));
     QApplication::setApplicationVersion(QStringLiteral(BL_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("io.github.bastionless.Bastionless"));
 
@@ -213,6 +281,8 @@ int main(int argc, char* argv[])
             scheduleScreenshot(d.window, d.services.store(), screenshot);
         if (!trayScreenshot.isEmpty())
             scheduleTrayScreenshot(d.desktop, d.services.store(), trayScreenshot);
+        if (probe)
+            probe->watch(d.window, d.services.store());
         if (trayScreenshot.isEmpty()) // the tray's picture shows the app as it is with its window closed
             d.window.show();
         d.services.store().refresh();
@@ -238,5 +308,6 @@ int main(int argc, char* argv[])
     }
     const int rc = QApplication::exec();
     desktopApp.reset(); // tunnels, window and tray go before the instance server and the application
+    probe.reset();
     return rc;
 }

@@ -176,6 +176,7 @@ void InstanceStore::applyListing(int index, const InventoryResult& result)
         fresh.instance = instance;
         fresh.source = src.label;
         fresh.cliProfile = src.cliProfile;
+        fresh.cliAccount = src.cliAccount;
         fresh.reach = assessReachability(instance, facts(src.label, instance.region));
         const QString key = fresh.key();
         seen.insert(key);

@@ -18,6 +18,7 @@ struct InventorySource
     AwsSession* session = nullptr; // not owned; outlives the store's use of it
     QString label; // shown to people and part of every entry's key: the profile name, or "environment"
     QString cliProfile; // what `bastionless-cli --profile` gets; empty for the environment's credentials
+    QString cliAccount; // what `bastionless-cli --account` gets: the app account's name; empty for other sources
     QStringList regions; // empty: every region enabled for the account
 };
 
@@ -26,6 +27,7 @@ struct InventoryEntry
     Instance instance;
     QString source; // InventorySource::label
     QString cliProfile;
+    QString cliAccount;
     Reachability reach;
     bool stale = false; // its region could not be listed on the last refresh: this is the previous answer
 

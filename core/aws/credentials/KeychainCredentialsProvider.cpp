@@ -34,9 +34,14 @@ void KeychainCredentialsProvider::fetch(QObject* context, Callback<Credentials> 
                 Error e = secret.error();
                 if (e.kind == ErrorKind::NotFound) {
                     e.kind = ErrorKind::Credentials;
-                    e.message =
-                        QStringLiteral("The secret access key of app account %1 is missing from %2").arg(name, where);
-                    e.hint = QStringLiteral("Remove the account in Accounts and add its access keys again.");
+                    // A locked Secret Service that cannot show its unlock prompt (no display: a terminal over
+                    // ssh) answers the same as one without the entry, so the message names both causes.
+                    e.message = QStringLiteral("The secret access key of app account %1 is missing from %2, or the "
+                                               "keychain is locked")
+                                    .arg(name, where);
+                    e.hint = QStringLiteral("Unlock the keychain (log in to the desktop session, or use Seahorse) and "
+                                            "try again; if it is unlocked, re-add the account's keys in Bastionless "
+                                            "\u2192 Accounts: remove the account, then add its access keys again.");
                 } else {
                     e.message = QStringLiteral("App account %1: %2").arg(name, e.message);
                 }

@@ -21,6 +21,7 @@ private Q_SLOTS:
     void failingRegionShowsErrorOthersRemain();
     void regionFailingLaterKeepsItsRowsStale();
     void failingProfileDoesNotHideOtherProfile();
+    void entriesKnowHowTheCliReachesThem();
     void reachabilityCheckFailureIsAnError();
     void refreshUpdatesInPlace();
     void refreshWhileRefreshingRunsAgain();
@@ -176,6 +177,29 @@ void TestInstanceStore::failingProfileDoesNotHideOtherProfile()
     QCOMPARE(store.errors().size(), 1);
     QCOMPARE(store.errors().constFirst().source, QStringLiteral("bad"));
     QCOMPARE(store.errors().constFirst().error.kind, ErrorKind::Credentials);
+}
+
+void TestInstanceStore::entriesKnowHowTheCliReachesThem()
+{
+    // A ~/.aws profile is passed to bastionless-cli as --profile, an app account as --account.
+    FakeAwsSessions f;
+    QVERIFY2(f.ok(), qPrintable(f.error()));
+    InventorySource profile = f.source(f.addSession(QStringLiteral("dev")), {QStringLiteral("us-east-1")});
+    InventorySource account = f.source(f.addSession(QStringLiteral("work")), {QStringLiteral("us-east-1")});
+    account.cliProfile.clear();
+    account.cliAccount = QStringLiteral("work");
+    InstanceStore store;
+    store.setSources({profile, account});
+    QVERIFY(refreshAndWait(store));
+    QVERIFY(store.errors().isEmpty());
+    QSet<QString> sources;
+    for (const InventoryEntry& e : store.entries()) {
+        sources.insert(e.source);
+        const bool isAccount = e.source == QLatin1String("work");
+        QCOMPARE(e.cliProfile, isAccount ? QString() : QStringLiteral("dev"));
+        QCOMPARE(e.cliAccount, isAccount ? QStringLiteral("work") : QString());
+    }
+    QCOMPARE(sources, (QSet<QString> {QStringLiteral("dev"), QStringLiteral("work")}));
 }
 
 void TestInstanceStore::reachabilityCheckFailureIsAnError()
