@@ -7,7 +7,7 @@
 #include "core/connect/Favourites.h"
 #include "core/connect/TunnelManager.h"
 #include "core/connect/ViaOverrides.h"
-#include "ui/TunnelProvider.h"
+#include "core/launch/TunnelProvider.h"
 
 #include <QHash>
 #include <QSet>

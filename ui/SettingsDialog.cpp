@@ -1,7 +1,7 @@
 #include "ui/SettingsDialog.h"
 
-#include "ui/Terminals.h"
-#include "ui/Viewers.h"
+#include "core/launch/Terminals.h"
+#include "core/launch/Viewers.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -4,7 +4,7 @@
 // comes later; until then the keys can be set in ~/.config/Bastionless/Bastionless.conf.
 
 #include "core/connect/ViaOverrides.h"
-#include "ui/ConnectService.h"
+#include "core/launch/ConnectService.h"
 
 #include <QString>
 

@@ -1,6 +1,8 @@
 #pragma once
 // Terminal emulators: which ones we look for when none is configured, and how each one is told to run a
-// program with arguments (their options differ: -e, --, -x, or nothing).
+// program with arguments (their options differ: -e, --, -x, or nothing). Per OS: only Linux is implemented
+// (Terminals_linux.cpp: X11/Wayland emulators); a macOS or Windows port adds Terminals_macos.cpp /
+// Terminals_windows.cpp with the same two functions, and callers do not change.
 
 #include <QStringList>
 

@@ -1,12 +1,14 @@
-#include "ui/ConnectService.h"
+#include "core/launch/ConnectService.h"
 
 #include "core/connect/TunnelManager.h"
 #include "core/connect/ViaOverrides.h"
-#include "ui/ProgramPackages.h"
-#include "ui/Terminals.h"
-#include "ui/TunnelProvider.h"
-#include "ui/Viewers.h"
+#include "core/launch/ProgramPackages.h"
+#include "core/launch/Terminals.h"
+#include "core/launch/TunnelProvider.h"
+#include "core/launch/Viewers.h"
+#include "core/launch/WindowsPasswords.h"
 
+#include <QFileInfo>
 #include <QPointer>
 #include <QRegularExpression>
 #include <QTimer>
@@ -71,8 +73,11 @@ QStringList ConnectService::cliArguments(ConnectKind kind, const InventoryEntry&
         args << QStringLiteral("tunnel") << entry.instance.id << QStringLiteral("--remote-port")
              << QString::number(kind == ConnectKind::Rdp ? rdpPort : vncPort);
     }
-    // Without --profile the CLI uses the environment's credentials first, which is what that source listed.
-    if (!entry.cliProfile.isEmpty())
+    // An account added in the app lives in the app's settings and the keychain, where --account finds it.
+    // Without either the CLI uses the environment's credentials first, which is what that source listed.
+    if (!entry.cliAccount.isEmpty())
+        args << QStringLiteral("--account") << entry.cliAccount;
+    else if (!entry.cliProfile.isEmpty())
         args << QStringLiteral("--profile") << entry.cliProfile;
     if (!entry.instance.region.isEmpty())
         args << QStringLiteral("--region") << entry.instance.region;
@@ -122,8 +127,8 @@ Result<LaunchCommand> ConnectService::sshCommand(const InventoryEntry& entry) co
     return command;
 }
 
-Result<LaunchCommand> ConnectService::viewerCommand(ConnectKind kind, const InventoryEntry& entry,
-                                                    quint16 localPort) const
+Result<LaunchCommand> ConnectService::viewerCommand(ConnectKind kind, const InventoryEntry& entry, quint16 localPort,
+                                                    const QString& password) const
 {
     const bool rdp = kind == ConnectKind::Rdp;
     const QString configured = rdp ? m_settings.rdpViewer : m_settings.vncViewer;
@@ -142,6 +147,17 @@ Result<LaunchCommand> ConnectService::viewerCommand(ConnectKind kind, const Inve
     command.arguments =
         rdp ? Viewers::rdpArguments(viewer, localPort, user, title) : Viewers::vncArguments(viewer, localPort);
     command.purpose = QStringLiteral("%1 to %2").arg(kindName(kind), title);
+    if (rdp && !password.isEmpty()) {
+        const QString who = user.isEmpty() ? QStringLiteral("Administrator") : user;
+        if (auto withPassword = Viewers::rdpWithPassword(viewer, localPort, who, password, title)) {
+            command.arguments = withPassword->arguments;
+            command.standardInput = withPassword->standardInput;
+        } else {
+            command.note = QStringLiteral("%1 cannot be given the password without other users seeing it: use "
+                                          "\"Get Windows password…\" and type it in")
+                               .arg(QFileInfo(viewer).fileName());
+        }
+    }
     return command;
 }
 
@@ -175,15 +191,47 @@ void ConnectService::connectTo(ConnectKind kind, const InventoryEntry& entry, QO
         });
         return;
     }
+    const bool wantsPassword = kind == ConnectKind::Rdp && entry.instance.isWindows() && m_passwords;
+    if (!wantsPassword) {
+        openAndLaunch(kind, entry, guard, done, {}, {});
+        return;
+    }
+    // Only a viewer that reads the password from stdin gets it: Remmina would need it on its command line.
+    if (Result<LaunchCommand> probe = viewerCommand(kind, entry, 1, QStringLiteral("probe"));
+        probe.ok() && !probe->note.isEmpty()) {
+        openAndLaunch(kind, entry, guard, done, {}, probe->note);
+        return;
+    }
+    m_passwords->password(entry, this, [this, kind, entry, guard, done](Result<QString> password) {
+        if (!guard)
+            return;
+        if (password) {
+            openAndLaunch(kind, entry, guard, done, *password, {});
+            return;
+        }
+        // Without the password the viewer still connects and asks for it; say why it was not filled in.
+        QString note = QStringLiteral("the password was not filled in: %1").arg(password.error().message);
+        if (!password.error().hint.isEmpty())
+            note += QStringLiteral(" — ") + password.error().hint;
+        openAndLaunch(kind, entry, guard, done, {}, note);
+    });
+}
+
+void ConnectService::openAndLaunch(ConnectKind kind, const InventoryEntry& entry, QPointer<QObject> guard,
+                                   Callback<LaunchCommand> done, const QString& password, const QString& note)
+{
     const int remotePort = kind == ConnectKind::Rdp ? rdpPort : vncPort;
-    m_tunnels.open(entry, remotePort, this, [this, kind, entry, guard, done](Result<quint16> port) {
+    m_tunnels.open(entry, remotePort, this, [this, kind, entry, guard, done, password, note](Result<quint16> port) {
         if (!guard)
             return;
         if (!port) {
             done(port.error());
             return;
         }
-        done(launch(viewerCommand(kind, entry, *port)));
+        Result<LaunchCommand> command = viewerCommand(kind, entry, *port, password);
+        if (command && command->note.isEmpty())
+            command->note = note;
+        done(launch(command));
     });
 }
 

@@ -1,4 +1,4 @@
-#include "ui/Viewers.h"
+#include "core/launch/Viewers.h"
 
 #include <QFileInfo>
 
@@ -34,6 +34,36 @@ QStringList Viewers::rdpArguments(const QString& viewer, quint16 localPort, cons
     if (!title.isEmpty())
         out << (v3 ? QStringLiteral("/title:%1") : QStringLiteral("/t:%1")).arg(title);
     return out;
+}
+
+std::optional<ViewerLaunch> Viewers::rdpWithPassword(const QString& viewer, quint16 localPort, const QString& user,
+                                                     const QString& password, const QString& title)
+{
+    const QString name = QFileInfo(viewer).fileName();
+    // Both read one line per answer (or per argument).
+    if (password.isEmpty() || password.contains(QLatin1Char('\n')) || password.contains(QLatin1Char('\r')))
+        return std::nullopt;
+    QStringList args = rdpArguments(viewer, localPort, user, title);
+    ViewerLaunch out;
+    if (name == QLatin1String("xfreerdp")) {
+        // With the user given as /u:, FreeRDP 2 asks stdin for the password only ("Password: ").
+        out.arguments = args << QStringLiteral("/from-stdin");
+        out.standardInput = password.toUtf8() + '\n';
+        return out;
+    }
+    if (name == QLatin1String("xfreerdp3")) {
+        // FreeRDP 3's /from-stdin would also ask for a domain, depending on how /u: was parsed; /args-from
+        // reads the whole command line instead, one argument per line, and takes no other argument.
+        args << QStringLiteral("/p:%1").arg(password);
+        for (const QString& arg : std::as_const(args)) {
+            if (arg.contains(QLatin1Char('\n')))
+                return std::nullopt;
+        }
+        out.arguments = QStringList {QStringLiteral("/args-from:stdin")};
+        out.standardInput = args.join(QLatin1Char('\n')).toUtf8() + '\n';
+        return out;
+    }
+    return std::nullopt;
 }
 
 QStringList Viewers::vncArguments(const QString& viewer, quint16 localPort)

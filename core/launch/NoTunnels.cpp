@@ -1,4 +1,4 @@
-#include "ui/NoTunnels.h"
+#include "core/launch/NoTunnels.h"
 
 #include <QPointer>
 #include <QTimer>

@@ -1,4 +1,4 @@
-#include "ui/Terminals.h"
+#include "core/launch/Terminals.h"
 
 #include <QFileInfo>
 

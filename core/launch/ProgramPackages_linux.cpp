@@ -1,4 +1,4 @@
-#include "ui/ProgramPackages.h"
+#include "core/launch/ProgramPackages.h"
 
 #include "core/util/Result.h"
 

@@ -1,6 +1,6 @@
 #pragma once
-// Which Debian package provides each program the app starts, so "not installed" comes with the command
-// that fixes it.
+// Which package provides each program the app starts, so "not installed" comes with the command that fixes
+// it. Per OS: only Linux is implemented (ProgramPackages_linux.cpp, Debian package names).
 
 #include "core/util/Result.h"
 

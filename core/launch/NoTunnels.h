@@ -1,7 +1,7 @@
 #pragma once
 // The TunnelProvider of a build without in-app tunnels: every action that needs one is disabled and says why.
 
-#include "ui/TunnelProvider.h"
+#include "core/launch/TunnelProvider.h"
 
 namespace bl {
 
