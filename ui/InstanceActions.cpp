@@ -1,9 +1,10 @@
 #include "ui/InstanceActions.h"
 
+#include "core/connect/OsUserOverrides.h"
 #include "core/inventory/InstancePower.h"
 #include "core/inventory/InstanceStore.h"
+#include "core/launch/TunnelProvider.h"
 #include "ui/ManagedTunnels.h"
-#include "ui/TunnelProvider.h"
 
 namespace bl {
 
@@ -49,8 +50,9 @@ InstanceActions::InstanceActions(InstanceStore& store, ConnectService& connect, 
 
 QList<InstanceAction> InstanceActions::all()
 {
-    return {InstanceAction::Ssh,         InstanceAction::Rdp,   InstanceAction::Vnc, InstanceAction::CustomTunnel,
-            InstanceAction::CopyCommand, InstanceAction::Start, InstanceAction::Stop};
+    return {InstanceAction::Ssh,          InstanceAction::Rdp,         InstanceAction::Vnc,
+            InstanceAction::CustomTunnel, InstanceAction::CopyCommand, InstanceAction::WindowsPassword,
+            InstanceAction::Start,        InstanceAction::Stop};
 }
 
 InstanceAction InstanceActions::defaultAction(const InventoryEntry& entry) const
@@ -120,6 +122,20 @@ ActionState InstanceActions::state(InstanceAction action, const InventoryEntry* 
         s.text = QStringLiteral("Copy bastionless-cli command");
         s.enabled = entry != nullptr;
         s.tooltip = entry ? commandLine(*entry) : QStringLiteral("Select an instance first");
+        return s;
+    case InstanceAction::WindowsPassword:
+        s.text = QStringLiteral("Get Windows password…");
+        if (!entry) {
+            s.tooltip = QStringLiteral("Select an instance first");
+        } else if (!entry->instance.isWindows()) {
+            s.tooltip = QStringLiteral("Only Windows instances have an Administrator password from EC2");
+        } else if (!m_connect.windowsPasswords()) {
+            s.tooltip = QStringLiteral("This build has no keychain to keep the key pair's .pem in");
+        } else {
+            s.enabled = true;
+            s.tooltip =
+                QStringLiteral("Decrypt %1's Administrator password with its key pair's .pem file").arg(nameOf(*entry));
+        }
         return s;
     case InstanceAction::Start:
     case InstanceAction::Stop: {
@@ -193,6 +209,9 @@ void InstanceActions::trigger(InstanceAction action, const QString& key)
     case InstanceAction::CustomTunnel:
         Q_EMIT tunnelRequested(key);
         return;
+    case InstanceAction::WindowsPassword:
+        Q_EMIT windowsPasswordRequested(key);
+        return;
     }
 }
 
@@ -200,7 +219,9 @@ void InstanceActions::connectNow(ConnectKind kind, const InventoryEntry& entry, 
 {
     Q_EMIT notice(QStringLiteral("Connecting to %1 (%2)…").arg(nameOf(entry), ConnectService::kindName(kind)));
     m_connect.connectTo(kind, entry, this, [this, what](Result<LaunchCommand> r) {
-        if (r)
+        if (r && !r->note.isEmpty())
+            Q_EMIT notice(QStringLiteral("Started: %1 — %2").arg(r->purpose, r->note));
+        else if (r)
             Q_EMIT notice(QStringLiteral("Started: %1").arg(r->purpose));
         else if (r.error().kind != ErrorKind::Cancelled)
             Q_EMIT failed(what, r.error());
@@ -260,6 +281,28 @@ void InstanceActions::setVia(const QString& key, TransportChooser::Via via)
         return;
     m_tunnels->overrides().set(entry->instance.id, via);
     Q_EMIT notice(QStringLiteral("%1 is now reached by: %2").arg(nameOf(*entry), ManagedTunnels::viaLabel(via)));
+}
+
+OsUser::Choice InstanceActions::osUser(const QString& key) const
+{
+    const InventoryEntry* entry = m_store.entry(key);
+    if (!entry)
+        return {};
+    return m_osUsers ? m_osUsers->choose(entry->instance) : OsUser::choose(entry->instance, {});
+}
+
+void InstanceActions::setOsUser(const QString& key, const QString& user)
+{
+    const InventoryEntry* entry = m_store.entry(key);
+    if (!entry || !m_osUsers)
+        return;
+    if (Result<void> saved = m_osUsers->set(entry->instance.id, user); !saved) {
+        Q_EMIT failed(QStringLiteral("Log in as"), saved.error());
+        return;
+    }
+    const OsUser::Choice now = m_osUsers->choose(entry->instance);
+    Q_EMIT notice(QStringLiteral("SSH to %1 now logs in as %2 (%3)").arg(nameOf(*entry), now.user, now.reason));
+    Q_EMIT statesChanged();
 }
 
 ActionState InstanceActions::startAndConnectState(const InventoryEntry* entry) const

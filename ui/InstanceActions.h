@@ -4,8 +4,9 @@
 // InstancePower; results come back as signals the window turns into a status line or a non-modal message.
 // No widgets here, so the rules are testable without a window.
 
+#include "core/connect/OsUser.h"
 #include "core/inventory/InventoryTypes.h"
-#include "ui/ConnectService.h"
+#include "core/launch/ConnectService.h"
 
 #include <QObject>
 
@@ -14,8 +15,9 @@ namespace bl {
 class InstancePower;
 class InstanceStore;
 class ManagedTunnels;
+class OsUserOverrides;
 
-enum class InstanceAction { Ssh, Rdp, Vnc, CustomTunnel, CopyCommand, Start, Stop };
+enum class InstanceAction { Ssh, Rdp, Vnc, CustomTunnel, CopyCommand, WindowsPassword, Start, Stop };
 
 struct ActionState
 {
@@ -45,11 +47,19 @@ public:
     // In-app tunnels (custom tunnels, transport overrides, start-then-connect, progress); null: none.
     void setManagedTunnels(ManagedTunnels* tunnels);
     ManagedTunnels* managedTunnels() const { return m_tunnels; }
+    ConnectService& connectService() const { return m_connect; }
     // A custom tunnel from the "Tunnel to port…" dialog; the new tunnel shows in the tunnels panel.
     void openTunnel(const QString& key, quint16 remotePort, quint16 localPort, TransportChooser::Via via);
     // The transport override of the entry's instance (Auto: the chooser decides).
     TransportChooser::Via via(const QString& key) const;
     void setVia(const QString& key, TransportChooser::Via via);
+    // Per-instance login users ("Log in as…"), written where bastionless-cli reads them; null: not offered.
+    void setOsUserOverrides(OsUserOverrides* users) { m_osUsers = users; }
+    OsUserOverrides* osUserOverrides() const { return m_osUsers; }
+    // Who SSH logs in as for the entry and why ("ubuntu", "guessed from the image (Ubuntu)"); empty user: unknown.
+    OsUser::Choice osUser(const QString& key) const;
+    // Empty user returns to automatic; failed() says why a name was refused or could not be saved.
+    void setOsUser(const QString& key, const QString& user);
 
     // Starts a stopped instance, waits until it runs, then connects the default way; cancelBusy() gives up.
     ActionState startAndConnectState(const InventoryEntry* entry) const;
@@ -68,6 +78,8 @@ Q_SIGNALS:
     void stopRequested(const QString& key, const QString& instanceName); // stopping is a decision: ask first
     void statesChanged(); // what state() answers may have changed (an instance settled)
     void tunnelRequested(const QString& key); // "Tunnel to port…": the window asks for the ports
+    // "Get Windows password…": the window shows the dialog over m_connect's WindowsPasswords.
+    void windowsPasswordRequested(const QString& key);
     void busyChanged(); // busyText() may have changed
 
 public Q_SLOTS:
@@ -82,6 +94,7 @@ private:
     ConnectService& m_connect;
     InstancePower& m_power;
     ManagedTunnels* m_tunnels = nullptr;
+    OsUserOverrides* m_osUsers = nullptr;
     QString m_startingKey; // start-then-connect under way
 };
 

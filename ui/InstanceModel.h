@@ -1,7 +1,7 @@
 #pragma once
 // A flat table of the InstanceStore's entries, one row per (source, instance). Rows are added, removed and
 // updated in place from the store's deltas, so selection and scroll position survive a refresh.
-// Grouping by profile, region or VPC is not in this model yet (a tree model or proxy will add it).
+// Grouping by profile, region or VPC is InstanceGroupProxy's, over the search proxy.
 
 #include "core/inventory/InventoryTypes.h"
 

@@ -9,8 +9,8 @@ namespace bl {
 InstanceView::InstanceView(QWidget* parent)
     : QTreeView(parent)
 {
-    setRootIsDecorated(false);
-    setItemsExpandable(false);
+    setGrouped(false);
+    setExpandsOnDoubleClick(false); // activated() opens and closes groups, so a double-click does it once
     setUniformRowHeights(true);
     setAllColumnsShowFocus(true);
     setAlternatingRowColors(true);
@@ -21,6 +21,12 @@ InstanceView::InstanceView(QWidget* parent)
     setContextMenuPolicy(Qt::CustomContextMenu);
     header()->setStretchLastSection(true);
     header()->setSortIndicatorShown(true);
+}
+
+void InstanceView::setGrouped(bool grouped)
+{
+    setRootIsDecorated(grouped);
+    setItemsExpandable(grouped);
 }
 
 void InstanceView::setPlaceholderText(const QString& text)

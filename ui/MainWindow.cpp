@@ -4,18 +4,22 @@
 #include "ui/ErrorBanner.h"
 #include "ui/Icons.h"
 #include "ui/InstanceFilterProxy.h"
+#include "ui/InstanceGroupProxy.h"
 #include "ui/InstanceModel.h"
 #include "ui/InstancePresentation.h"
 #include "ui/InstanceView.h"
 #include "ui/ManagedTunnels.h"
+#include "ui/OsUserMenu.h"
 #include "ui/SearchField.h"
 #include "ui/TunnelPortDialog.h"
 #include "ui/TunnelsPanel.h"
+#include "ui/WindowsPasswordDialog.h"
 
 #include <QAction>
 #include <QActionGroup>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QGuiApplication>
 #include <QHeaderView>
 #include <QLabel>
@@ -36,6 +40,7 @@ namespace {
 const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kStateKey = QStringLiteral("mainWindow/state");
 const QString kColumnsKey = QStringLiteral("mainWindow/columns");
+const QString kGroupByKey = QStringLiteral("mainWindow/groupBy");
 
 QString actionObjectName(InstanceAction a)
 {
@@ -50,6 +55,8 @@ QString actionObjectName(InstanceAction a)
         return QStringLiteral("actionTunnel");
     case InstanceAction::CopyCommand:
         return QStringLiteral("actionCopyCommand");
+    case InstanceAction::WindowsPassword:
+        return QStringLiteral("actionWindowsPassword");
     case InstanceAction::Start:
         return QStringLiteral("actionStart");
     case InstanceAction::Stop:
@@ -102,11 +109,13 @@ MainWindow::MainWindow(InstanceStore& store, InstanceActions& actions, QWidget* 
     , m_actions(actions)
     , m_model(new InstanceModel(store, this))
     , m_proxy(new InstanceFilterProxy(this))
+    , m_groups(new InstanceGroupProxy(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("Bastionless"));
     setWindowIcon(Icons::app());
     m_proxy->setSourceModel(m_model);
+    m_groups->setSourceModel(m_proxy);
 
     buildToolBar();
     buildCentral();
@@ -128,8 +137,8 @@ MainWindow::MainWindow(InstanceStore& store, InstanceActions& actions, QWidget* 
     connect(&m_store, &InstanceStore::refreshFinished, this, [this] {
         m_progress->hide();
         // Something selected from the start, so Enter connects without a click first.
-        if (currentKey().isEmpty() && m_proxy->rowCount() > 0)
-            m_view->setCurrentIndex(m_proxy->index(0, 0));
+        if (!m_view->currentIndex().isValid() && m_proxy->rowCount() > 0)
+            m_view->setCurrentIndex(m_groups->firstInstance());
         updateStatus();
         updatePlaceholder();
     });
@@ -156,6 +165,15 @@ MainWindow::MainWindow(InstanceStore& store, InstanceActions& actions, QWidget* 
     connect(&m_actions, &InstanceActions::stopRequested, this, &MainWindow::askToStop);
     connect(&m_actions, &InstanceActions::statesChanged, this, &MainWindow::updateDetails);
     connect(&m_actions, &InstanceActions::tunnelRequested, this, &MainWindow::askForTunnel);
+    connect(&m_actions, &InstanceActions::windowsPasswordRequested, this, [this](const QString& key) {
+        const InventoryEntry* entry = m_store.entry(key);
+        WindowsPasswords* passwords = m_actions.connectService().windowsPasswords();
+        if (!entry || !passwords)
+            return;
+        auto* dialog = new WindowsPasswordDialog(*passwords, *entry, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
     connect(&m_actions, &InstanceActions::busyChanged, this, &MainWindow::updateBusy);
 
     m_banner->setErrors(m_store.errors());
@@ -216,6 +234,61 @@ void MainWindow::buildToolBar()
         m_search->selectAll();
     });
     addAction(find);
+
+    buildGroupBy(bar);
+}
+
+void MainWindow::buildGroupBy(QToolBar* bar)
+{
+    bar->addSeparator();
+    auto* label = new QLabel(QStringLiteral("&Group by:"), bar);
+    m_groupBy = new QComboBox(bar);
+    m_groupBy->setObjectName(QStringLiteral("groupByCombo"));
+    m_groupBy->setToolTip(QStringLiteral("Show the instances in groups (Alt+G)"));
+    for (const auto mode : {InstanceGroupProxy::Mode::None, InstanceGroupProxy::Mode::Profile,
+                            InstanceGroupProxy::Mode::Region, InstanceGroupProxy::Mode::Vpc})
+        m_groupBy->addItem(InstanceGroupProxy::modeLabel(mode), static_cast<int>(mode));
+    label->setBuddy(m_groupBy);
+    label->setContentsMargins(6, 0, 4, 0);
+    bar->addWidget(label);
+    bar->addWidget(m_groupBy);
+    connect(m_groupBy, &QComboBox::activated, this, [this](int index) {
+        const int mode = m_groupBy->itemData(index).toInt();
+        applyGroupMode(mode);
+        QSettings().setValue(kGroupByKey, InstanceGroupProxy::modeName(static_cast<InstanceGroupProxy::Mode>(mode)));
+    });
+}
+
+void MainWindow::applyGroupMode(int mode)
+{
+    const QString key = currentKey();
+    const auto m = static_cast<InstanceGroupProxy::Mode>(mode);
+    m_groups->setMode(m);
+    m_view->setGrouped(m != InstanceGroupProxy::Mode::None);
+    if (const int at = m_groupBy->findData(mode); at >= 0)
+        m_groupBy->setCurrentIndex(at);
+    expandGroups(0, m_groups->rowCount() - 1);
+    // The selection survives a change of grouping.
+    if (const QModelIndex source = m_proxy->mapFromSource(m_model->indexOfKey(key));
+        !key.isEmpty() && source.isValid()) {
+        m_view->setCurrentIndex(viewIndex(source));
+        m_view->scrollTo(m_view->currentIndex());
+    }
+}
+
+void MainWindow::expandGroups(int first, int last)
+{
+    if (m_groups->mode() == InstanceGroupProxy::Mode::None)
+        return;
+    for (int row = first; row <= last; ++row) {
+        m_view->setFirstColumnSpanned(row, {}, true);
+        m_view->expand(m_groups->index(row, 0));
+    }
+}
+
+QModelIndex MainWindow::viewIndex(const QModelIndex& proxyIndex) const
+{
+    return m_groups->mapFromSource(proxyIndex);
 }
 
 void MainWindow::buildCentral()
@@ -230,7 +303,7 @@ void MainWindow::buildCentral()
     m_search->setObjectName(QStringLiteral("searchField"));
     m_view = new InstanceView(central);
     m_view->setObjectName(QStringLiteral("instanceView"));
-    m_view->setModel(m_proxy);
+    m_view->setModel(m_groups);
     m_view->sortByColumn(InstanceModel::Name, Qt::AscendingOrder);
     m_details = new QLabel(central);
     m_details->setObjectName(QStringLiteral("instanceDetails"));
@@ -256,7 +329,18 @@ void MainWindow::buildCentral()
     });
     connect(m_view, &InstanceView::escapePressed, m_search, &QLineEdit::clear);
     connect(m_view, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
+        // A group is not an instance: Enter or double-click opens or closes it.
+        if (m_groups->isGroup(index)) {
+            const QModelIndex group = index.siblingAtColumn(0);
+            m_view->setExpanded(group, !m_view->isExpanded(group));
+            return;
+        }
         m_actions.triggerDefault(index.data(InstanceModel::KeyRole).toString());
+    });
+    // Groups that appear with a refresh or a search start open, like the others.
+    connect(m_groups, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex& parent, int first, int last) {
+        if (!parent.isValid())
+            expandGroups(first, last);
     });
     connect(m_view, &QWidget::customContextMenuRequested, this, &MainWindow::showContextMenu);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::updateDetails);
@@ -403,6 +487,7 @@ void MainWindow::restoreLayout()
     m_view->header()->restoreState(settings.value(kColumnsKey).toByteArray());
     // One source: every row would say the same profile.
     m_view->header()->setSectionHidden(InstanceModel::Profile, m_store.sources().size() <= 1);
+    applyGroupMode(static_cast<int>(InstanceGroupProxy::modeFromName(settings.value(kGroupByKey).toString())));
 }
 
 void MainWindow::saveLayout() const
@@ -433,8 +518,9 @@ bool MainWindow::selectInstance(const QString& nameOrId)
         const QModelIndex name = m_proxy->index(row, InstanceModel::Name);
         const QModelIndex id = m_proxy->index(row, InstanceModel::Id);
         if (name.data().toString() == nameOrId || id.data().toString() == nameOrId) {
-            m_view->setCurrentIndex(name);
-            m_view->scrollTo(name);
+            const QModelIndex shown = viewIndex(name);
+            m_view->setCurrentIndex(shown);
+            m_view->scrollTo(shown);
             return true;
         }
     }
@@ -445,14 +531,19 @@ void MainWindow::focusList()
 {
     m_view->setFocus(Qt::OtherFocusReason);
     if (!m_view->currentIndex().isValid() && m_proxy->rowCount() > 0)
-        m_view->setCurrentIndex(m_proxy->index(0, 0));
+        m_view->setCurrentIndex(m_groups->firstInstance());
 }
 
 void MainWindow::updateActions()
 {
     const InventoryEntry* entry = m_store.entry(currentKey());
+    const QModelIndex current = m_view->currentIndex();
+    const bool onGroup = !entry && m_groups->isGroup(current);
     for (auto it = m_toolbarActions.cbegin(); it != m_toolbarActions.cend(); ++it) {
-        const ActionState s = m_actions.state(it.key(), entry);
+        ActionState s = m_actions.state(it.key(), entry);
+        if (onGroup)
+            s.tooltip = QStringLiteral("“%1” is a group, not an instance: select one of its instances")
+                            .arg(current.data(InstanceGroupProxy::GroupNameRole).toString());
         it.value()->setEnabled(s.enabled);
         it.value()->setToolTip(s.tooltip);
     }
@@ -539,6 +630,8 @@ void MainWindow::showContextMenu(const QPoint& pos)
     menu->setToolTipsVisible(true);
     const InstanceAction preferred = m_actions.defaultAction(*entry);
     for (const InstanceAction a : InstanceActions::all()) {
+        if (a == InstanceAction::WindowsPassword && !entry->instance.isWindows())
+            continue;
         if (a == InstanceAction::CustomTunnel || a == InstanceAction::Start)
             menu->addSeparator();
         const ActionState s = m_actions.state(a, entry);
@@ -554,6 +647,8 @@ void MainWindow::showContextMenu(const QPoint& pos)
         connect(action, &QAction::triggered, this, [this, a, key] { m_actions.trigger(a, key); });
     }
     addTunnelMenuItems(*menu, key);
+    if (m_actions.osUserOverrides())
+        menu->addMenu(new OsUserMenu(m_actions, *entry, this, menu));
     menu->popup(m_view->viewport()->mapToGlobal(pos));
 }
 

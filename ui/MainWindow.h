@@ -2,7 +2,7 @@
 // The instance browser: toolbar (refresh with progress, SSH, RDP, VNC, start, stop), the search box, the
 // list, the error banner, the status bar (with progress and Cancel for slow steps) and the tunnels dock. It only shows
 // things and forwards intentions: what an action does and whether it is allowed is InstanceActions' business, the data
-// is InstanceStore's. Column layout and window geometry are kept in QSettings.
+// is InstanceStore's. Column layout, grouping and window geometry are kept in QSettings.
 
 #include "ui/InstanceActions.h"
 
@@ -11,10 +11,12 @@
 #include <QPointer>
 
 class QAction;
+class QComboBox;
 class QLabel;
 class QMenu;
 class QMessageBox;
 class QProgressBar;
+class QToolBar;
 class QPushButton;
 class QTimer;
 
@@ -22,6 +24,7 @@ namespace bl {
 
 class ErrorBanner;
 class InstanceFilterProxy;
+class InstanceGroupProxy;
 class InstanceModel;
 class InstanceStore;
 class InstanceView;
@@ -40,6 +43,7 @@ public:
     bool selectInstance(const QString& nameOrId);
     InstanceModel& model() { return *m_model; }
     InstanceFilterProxy& proxy() { return *m_proxy; }
+    InstanceGroupProxy& groups() { return *m_groups; } // what the list shows: m_proxy's rows, maybe grouped
     TunnelsPanel* tunnelsPanel() const { return m_tunnelsPanel; } // null without in-app tunnels
     void saveLayout() const;
     // Actions that are about the app rather than an instance (Accounts, Settings): at the toolbar's end.
@@ -66,11 +70,17 @@ private:
     void addTunnelMenuItems(QMenu& menu, const QString& key);
     void askForTunnel(const QString& key);
     void updateBusy();
+    void buildGroupBy(QToolBar* bar);
+    void applyGroupMode(int mode); // int(InstanceGroupProxy::Mode)
+    void expandGroups(int first, int last);
+    QModelIndex viewIndex(const QModelIndex& proxyIndex) const;
 
     InstanceStore& m_store;
     InstanceActions& m_actions;
     InstanceModel* m_model;
     InstanceFilterProxy* m_proxy;
+    InstanceGroupProxy* m_groups;
+    QComboBox* m_groupBy = nullptr;
     InstanceView* m_view = nullptr;
     SearchField* m_search = nullptr;
     ErrorBanner* m_banner = nullptr;

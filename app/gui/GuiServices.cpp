@@ -22,6 +22,7 @@ GuiServices::GuiServices(QProcessEnvironment env, const GuiSettings& settings, G
     , m_favourites(m_tunnelManager,
                    options.favouritesPath.isEmpty() ? Favourites::defaultPath() : options.favouritesPath)
     , m_managed(m_tunnelManager, m_overrides, &m_favourites)
+    , m_windowsPasswords(m_secrets, [this](const QString& source) { return sessionFor(source); })
     , m_connect(m_launcher, m_managed, settings.connectSettings(defaultCliProgram()))
     , m_actions(m_store, m_connect, m_power)
 {
@@ -29,10 +30,13 @@ GuiServices::GuiServices(QProcessEnvironment env, const GuiSettings& settings, G
     settings.loadOverrides(m_overrides);
     settings.keepOverrides(m_overrides);
     m_connect.setViaOverrides(&m_overrides);
+    m_connect.setWindowsPasswords(&m_windowsPasswords);
     m_actions.setManagedTunnels(&m_managed);
 
     m_appAccounts = std::make_unique<AppAccounts>(settings.settings(), m_secrets);
     m_appSettings = std::make_unique<AppSettings>(settings.settings());
+    m_osUsers = std::make_unique<OsUserOverrides>(settings.settings());
+    m_actions.setOsUserOverrides(m_osUsers.get());
     m_accountsModel = std::make_unique<AccountsModel>(m_appAccounts.get());
     auto config = AwsConfig::load(m_env);
     if (config)
@@ -95,7 +99,7 @@ QList<InventorySource> GuiServices::buildSources(QList<InventoryError>& problems
 {
     QList<InventorySource> sources;
     auto add = [&](const QString& label, const QString& cliProfile, const QString& profileName,
-                   std::unique_ptr<CredentialsProvider> provider, QString region = {}) {
+                   std::unique_ptr<CredentialsProvider> provider, QString region = {}, QString cliAccount = {}) {
         if (region.isEmpty())
             region = resolveRegion({}, m_env, m_config.profile(profileName));
         m_sessions.push_back(
@@ -105,6 +109,7 @@ QList<InventorySource> GuiServices::buildSources(QList<InventoryError>& problems
         s.session = m_sessions.back().get();
         s.label = label;
         s.cliProfile = cliProfile;
+        s.cliAccount = cliAccount;
         // Without a region of its own a profile is searched everywhere: we cannot guess where its instances are.
         const ProfileRegions chosen = m_appSettings->regionsFor(label);
         const bool everywhere =
@@ -148,7 +153,7 @@ QList<InventorySource> GuiServices::buildSources(QList<InventoryError>& problems
         add(account.name, {}, account.name,
             std::make_unique<KeychainCredentialsProvider>(m_secrets, account.name, account.accessKeyId,
                                                           AppAccounts::secretKey(account.name)),
-            account.region);
+            account.region, account.name);
     }
     return sources;
 }

@@ -11,19 +11,21 @@
 #include "core/aws/http/AwsHttpClient.h"
 #include "core/connect/AppSettings.h"
 #include "core/connect/Favourites.h"
+#include "core/connect/OsUserOverrides.h"
 #include "core/connect/TunnelManager.h"
 #include "core/connect/ViaOverrides.h"
 #include "core/inventory/InstancePower.h"
 #include "core/inventory/InstanceStore.h"
+#include "core/launch/ConnectService.h"
+#include "core/launch/ProcessLauncher.h"
+#include "core/launch/WindowsPasswords.h"
 #include "core/secrets/AppAccounts.h"
 #include "core/secrets/KeychainSecretStore.h"
 #include "core/util/Clock.h"
 #include "ui/AccountsModel.h"
-#include "ui/ConnectService.h"
 #include "ui/InstanceActions.h"
 #include "ui/ManagedTunnels.h"
 #include "ui/MfaPrompter.h"
-#include "ui/ProcessLauncher.h"
 
 #include <QObject>
 #include <QProcessEnvironment>
@@ -84,6 +86,7 @@ private:
     KeychainSecretStore m_secrets;
     std::unique_ptr<AppAccounts> m_appAccounts;
     std::unique_ptr<AppSettings> m_appSettings;
+    std::unique_ptr<OsUserOverrides> m_osUsers; // "Log in as…", in the file bastionless-cli reads
     std::unique_ptr<AccountsModel> m_accountsModel;
     MfaPrompter m_mfa;
     QList<InventoryError> m_configProblems;
@@ -100,6 +103,7 @@ private:
     ViaOverrides m_overrides;
     Favourites m_favourites;
     ManagedTunnels m_managed;
+    WindowsPasswords m_windowsPasswords; // RDP's Administrator password: GetPasswordData + the .pem in the keychain
     ConnectService m_connect;
     InstanceActions m_actions;
 };

@@ -23,6 +23,7 @@ private Q_SLOTS:
     void profilesThatCanProduceCredentials();
     void allRegionsSetting();
     void noCredentialsAtAll();
+    void appAccountsGoToTheCliAsAccounts();
     void tunnelsFavouritesAndOverrides();
 };
 
@@ -123,6 +124,27 @@ void TestGuiServices::noCredentialsAtAll()
     GuiServices services(env, gui, {});
     QVERIFY(services.store().sources().isEmpty());
     QVERIFY(services.store().errors().isEmpty());
+}
+
+void TestGuiServices::appAccountsGoToTheCliAsAccounts()
+{
+    Env e;
+    QVERIFY(e.ok);
+    QSettings settings(e.dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+    // As the Accounts dialog leaves it; the secret would be in the keychain, which nothing here reads.
+    settings.setValue(QStringLiteral("accounts/work/accessKeyId"), QStringLiteral("AKIAWORKACCOUNT00001"));
+    settings.setValue(QStringLiteral("accounts/work/region"), QStringLiteral("eu-central-1"));
+    const GuiSettings gui(settings);
+    GuiServices services(e.env, gui, {});
+    const InventorySource* work = find(services.store(), QStringLiteral("work"));
+    QVERIFY(work);
+    QCOMPARE(work->cliAccount, QStringLiteral("work")); // bastionless-cli --account work
+    QVERIFY(work->cliProfile.isEmpty());
+    QCOMPARE(work->regions, QStringList {QStringLiteral("eu-central-1")});
+    const InventorySource* profile = find(services.store(), QStringLiteral("default"));
+    QVERIFY(profile);
+    QVERIFY(profile->cliAccount.isEmpty());
+    QCOMPARE(profile->cliProfile, QStringLiteral("default"));
 }
 
 void TestGuiServices::tunnelsFavouritesAndOverrides()
