@@ -9,11 +9,12 @@
 
 #include "core/inventory/InstancePower.h"
 #include "core/inventory/InstanceStore.h"
-#include "ui/ConnectService.h"
+#include "core/launch/ConnectService.h"
 #include "ui/InstanceActions.h"
 #include "ui/MainWindow.h"
 
 #include <QSignalSpy>
+#include <QTest>
 
 #include <memory>
 
@@ -43,6 +44,9 @@ public:
     {
         window = std::make_unique<bl::MainWindow>(store, actions);
         window->show();
+        // On a real X server (no window manager) keyboard focus goes to the window once it is activated.
+        window->activateWindow();
+        static_cast<void>(QTest::qWaitForWindowActive(window.get(), waitMs));
         return *window;
     }
 

@@ -1,10 +1,10 @@
 #pragma once
-// Test doubles for the desktop app's seams: a Launcher that records the exact commands instead of starting
-// them (with a configurable set of "installed" programs), and a TunnelProvider that answers with a fixed
-// local port, or is unavailable with a reason.
+// Test doubles for the desktop app's seams: a Launcher that records the exact commands (argv and standard
+// input) instead of starting them (with a configurable set of "installed" programs), and a TunnelProvider that
+// answers with a fixed local port, or is unavailable with a reason.
 
-#include "ui/Launcher.h"
-#include "ui/TunnelProvider.h"
+#include "core/launch/Launcher.h"
+#include "core/launch/TunnelProvider.h"
 
 #include <QMap>
 #include <QPointer>

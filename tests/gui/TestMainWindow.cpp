@@ -1,9 +1,11 @@
 // The main window driven like a person would, through objectNames, against an in-process fakeaws: the demo
 // fleet loads, typing filters, Enter connects (the recording launcher holds the exact argv), the context
-// menu offers the actions, a failing region shows the banner while the other rows stay, the layout is
-// remembered.
+// menu (opened with a right click) offers the actions and each entry clicked does what it says, a failing
+// region shows the banner while the other rows stay, the layout is remembered. ctest runs it on a real X
+// server of its own (with-xvfb.sh); run alone it takes whatever QT_QPA_PLATFORM says.
 
 #include "AppFixture.h"
+#include "MenuDriver.h"
 
 #include "ui/ErrorBanner.h"
 #include "ui/InstanceFilterProxy.h"
@@ -14,7 +16,6 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
-#include <QContextMenuEvent>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenu>
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void enterOnWindowsOpensRdpViewer();
     void missingViewerNamesPackage();
     void contextMenuListsActions();
+    void contextMenuEntriesDoWhatTheySay();
     void copyCommandFillsClipboard();
     void stopAsksFirstThenUpdatesRow();
     void failingRegionShowsBannerOthersStay();
@@ -54,24 +56,17 @@ T* child(QWidget& w, const char* name)
 
 QMenu* openContextMenu(InstanceView& view, const QModelIndex& index)
 {
-    const QPoint pos = view.visualRect(index).center();
-    QContextMenuEvent event(QContextMenuEvent::Mouse, pos, view.viewport()->mapToGlobal(pos));
-    QApplication::sendEvent(view.viewport(), &event);
-    for (QWidget* w : QApplication::topLevelWidgets()) {
-        if (auto* menu = qobject_cast<QMenu*>(w);
-            menu && menu->objectName() == QLatin1String("instanceContextMenu") && menu->isVisible())
-            return menu;
-    }
-    return nullptr;
+    return guitest::rightClickRow(view, index, QStringLiteral("instanceContextMenu"));
 }
 
 QAction* menuAction(QMenu& menu, const char* name)
 {
-    for (QAction* a : menu.actions()) {
-        if (a->objectName() == QLatin1String(name))
-            return a;
-    }
-    return nullptr;
+    return guitest::entry(menu, QString::fromLatin1(name));
+}
+
+bool click(QMenu& menu, const char* name)
+{
+    return guitest::clickEntry(menu, QString::fromLatin1(name));
 }
 
 QMessageBox* visibleBox(const char* name)
@@ -114,6 +109,9 @@ void TestMainWindow::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("BastionlessTest"));
     QCoreApplication::setApplicationName(QStringLiteral("TestMainWindow"));
+    // Under ctest the window must really be on the X server with-xvfb.sh started, not silently offscreen.
+    if (qEnvironmentVariableIsSet("BL_XVFB_DISPLAY"))
+        QCOMPARE(QGuiApplication::platformName(), QStringLiteral("xcb"));
 }
 
 void TestMainWindow::loadsDemoFleet()
@@ -269,9 +267,11 @@ void TestMainWindow::contextMenuListsActions()
     QVERIFY(!menuAction(*menu, "actionStart")->isEnabled()); // it runs
     QVERIFY(menuAction(*menu, "actionStop")->isEnabled());
 
-    menuAction(*menu, "actionSsh")->trigger();
+    QVERIFY(click(*menu, "actionSsh"));
     QTRY_COMPARE(app.launcher.started.size(), 1);
-    menu->close();
+    QCOMPARE(app.launcher.started.constFirst().arguments.mid(1, 3),
+             (QStringList {QStringLiteral("/opt/bastionless/bin/bastionless-cli"), QStringLiteral("ssh"),
+                           app.aws.idOf(QStringLiteral("build-runner"))}));
 
     // A stopped instance: connecting is disabled and says why; starting is offered.
     QVERIFY(select(window, QStringLiteral("batch-worker-1")));
@@ -281,6 +281,73 @@ void TestMainWindow::contextMenuListsActions()
     QVERIFY(menuAction(*menu, "actionSsh")->toolTip().contains(QStringLiteral("start the instance")));
     QVERIFY(menuAction(*menu, "actionStart")->isEnabled());
     menu->close();
+}
+
+// With tunnels available, every entry of the menu clicked on a Linux instance: VNC opens a tunnel to port 5900
+// and starts the viewer on it, RDP one to 3389, Stop asks and stops, and on the stopped row Start starts it.
+void TestMainWindow::contextMenuEntriesDoWhatTheySay()
+{
+    AppFixture app;
+    QVERIFY2(app.ok(), qPrintable(app.aws.error()));
+    app.aws.fleet().setTransitionMs(100);
+    MainWindow& window = app.openWindow();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(app.refresh());
+    auto* view = child<InstanceView>(window, "instanceView");
+    QVERIFY(select(window, QStringLiteral("grafana")));
+    const QString id = app.aws.idOf(QStringLiteral("grafana"));
+
+    QMenu* menu = openContextMenu(*view, view->currentIndex());
+    QVERIFY(menu);
+    QVERIFY(menuAction(*menu, "actionVnc")->isEnabled());
+    QVERIFY(click(*menu, "actionVnc"));
+    QTRY_COMPARE(app.launcher.started.size(), 1);
+    QCOMPARE(app.tunnels.openedRemotePorts, QList<int> {5900});
+    QCOMPARE(app.launcher.started.at(0).program, QStringLiteral("/usr/bin/vncviewer"));
+    QCOMPARE(app.launcher.started.at(0).arguments, QStringList {QStringLiteral("127.0.0.1::45123")});
+
+    menu = openContextMenu(*view, view->currentIndex());
+    QVERIFY(menu);
+    QVERIFY(menuAction(*menu, "actionRdp")->isEnabled());
+    QVERIFY(click(*menu, "actionRdp"));
+    QTRY_COMPARE(app.launcher.started.size(), 2);
+    QCOMPARE(app.tunnels.openedRemotePorts, (QList<int> {5900, 3389}));
+    QCOMPARE(app.launcher.started.at(1).program, QStringLiteral("/usr/bin/xfreerdp"));
+    QVERIFY2(app.launcher.started.at(1).arguments.contains(QStringLiteral("/v:127.0.0.1:45123")),
+             qPrintable(app.launcher.started.at(1).arguments.join(QLatin1Char(' '))));
+    QVERIFY(!visibleBox("actionErrorBox"));
+
+    // Stop: asks first, nothing happens before the answer.
+    menu = openContextMenu(*view, view->currentIndex());
+    QVERIFY(menu);
+    QVERIFY(click(*menu, "actionStop"));
+    QTRY_VERIFY(visibleBox("stopConfirmBox"));
+    QCOMPARE(app.aws.requests("StopInstances"), 0);
+    QMessageBox* box = visibleBox("stopConfirmBox");
+    QVERIFY2(box->text().contains(QStringLiteral("grafana")), qPrintable(box->text()));
+    QPushButton* confirm = nullptr;
+    for (QAbstractButton* b : box->buttons()) {
+        if (b->text() == QLatin1String("Stop"))
+            confirm = qobject_cast<QPushButton*>(b);
+    }
+    QVERIFY(confirm);
+    QTest::mouseClick(confirm, Qt::LeftButton);
+    const QModelIndex state =
+        window.model().indexOfKey(InventoryEntry::makeKey(QStringLiteral("demo"), id), InstanceModel::State);
+    QTRY_COMPARE_WITH_TIMEOUT(state.data().toString(), QStringLiteral("stopped"), AppFixture::waitMs);
+    QCOMPARE(app.aws.requests("StopInstances"), 1);
+
+    // The stopped row: connecting is off, Start is on and starts it.
+    QVERIFY(select(window, QStringLiteral("grafana")));
+    menu = openContextMenu(*view, view->currentIndex());
+    QVERIFY(menu);
+    QVERIFY(!menuAction(*menu, "actionSsh")->isEnabled());
+    QVERIFY(!menuAction(*menu, "actionStop")->isEnabled());
+    QVERIFY(menuAction(*menu, "actionStart")->isEnabled());
+    QVERIFY(click(*menu, "actionStart"));
+    QTRY_COMPARE_WITH_TIMEOUT(app.aws.requests("StartInstances"), 1, AppFixture::waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(state.data().toString(), QStringLiteral("running"), AppFixture::waitMs);
+    QCOMPARE(app.launcher.started.size(), 2); // starting does not connect
 }
 
 void TestMainWindow::copyCommandFillsClipboard()
@@ -293,11 +360,11 @@ void TestMainWindow::copyCommandFillsClipboard()
     auto* view = child<InstanceView>(window, "instanceView");
     QMenu* menu = openContextMenu(*view, view->currentIndex());
     QVERIFY(menu);
-    menuAction(*menu, "actionCopyCommand")->trigger();
-    QCOMPARE(QGuiApplication::clipboard()->text(),
-             QStringLiteral("bastionless-cli ssh %1 --profile demo --region us-east-1")
-                 .arg(app.aws.idOf(QStringLiteral("jenkins"))));
-    menu->close();
+    QVERIFY(click(*menu, "actionCopyCommand"));
+    QTRY_COMPARE(QGuiApplication::clipboard()->text(),
+                 QStringLiteral("bastionless-cli ssh %1 --profile demo --region us-east-1")
+                     .arg(app.aws.idOf(QStringLiteral("jenkins"))));
+    QVERIFY(app.launcher.started.isEmpty());
 }
 
 void TestMainWindow::stopAsksFirstThenUpdatesRow()

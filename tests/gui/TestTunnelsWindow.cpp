@@ -1,15 +1,18 @@
 // The main window with in-app tunnels (ManagedTunnels over TunnelManager, as GuiServices builds them): RDP
 // on a Windows instance opens a real tunnel and the viewer gets 127.0.0.1:<its port>; the tunnels panel
 // shows the row; hiding the window keeps the tunnel up; the detail line names the transport and why; the
-// transport override reaches the SSH command line; a slow tunnel shows progress and Cancel removes it.
+// transport override reaches the SSH command line; a slow tunnel shows progress and Cancel removes it; the
+// context menu's tunnel entries (transport choice, "Tunnel to port…") clicked like a person would. ctest runs
+// it on a real X server of its own (with-xvfb.sh).
 
+#include "MenuDriver.h"
 #include "RecordingLauncher.h"
 
 #include "tests/unit/inventory/FakeAwsSessions.h"
 
 #include "core/inventory/InstancePower.h"
 #include "core/inventory/InstanceStore.h"
-#include "ui/ConnectService.h"
+#include "core/launch/ConnectService.h"
 #include "ui/InstanceActions.h"
 #include "ui/InstanceModel.h"
 #include "ui/MainWindow.h"
@@ -25,6 +28,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -82,13 +86,22 @@ class TestTunnelsWindow : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void initTestCase();
     void rdpOpensManagedTunnel();
     void detailLineAndOverride();
     void cancelWhileChoosing();
     void startThenConnect();
     void customTunnelDialog();
+    void contextMenuTunnelEntries();
 };
+
+void TestTunnelsWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    // Under ctest the window must really be on the X server with-xvfb.sh started, not silently offscreen.
+    if (qEnvironmentVariableIsSet("BL_XVFB_DISPLAY"))
+        QCOMPARE(QGuiApplication::platformName(), QStringLiteral("xcb"));
+}
 
 void TestTunnelsWindow::rdpOpensManagedTunnel()
 {
@@ -130,11 +143,23 @@ void TestTunnelsWindow::rdpOpensManagedTunnel()
     QCOMPARE(app.favourites.list().first().remotePort, 3389);
     QCOMPARE(app.favourites.list().first().localPort, t->localPort);
 
-    // Closing the window (it hides; the tray keeps the app) leaves the tunnel up.
-    app.window->close();
+    // Closing the window (a close event, as from its title bar; the tray keeps the app) leaves the tunnel up:
+    // still listed, still up, and its local port still takes connections.
+    QVERIFY(QTest::qWaitForWindowExposed(app.window.get()));
+    const quint64 id = app.manager.ids().first();
+    const quint16 port = t->localPort;
+    QVERIFY(app.window->close());
     QVERIFY(!app.window->isVisible());
-    QTest::qWait(100);
-    QCOMPARE(app.manager.tunnel(app.manager.ids().first())->state, TunnelState::Up);
+    QCOMPARE(app.manager.ids(), QList<quint64> {id});
+    QCOMPARE(app.manager.tunnel(id)->state, TunnelState::Up);
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, port);
+    QTRY_VERIFY_WITH_TIMEOUT(client.state() == QAbstractSocket::ConnectedState
+                                 || client.state() == QAbstractSocket::UnconnectedState,
+                             waitMs);
+    QCOMPARE(client.state(), QAbstractSocket::ConnectedState);
+    QCOMPARE(app.manager.tunnel(id)->state, TunnelState::Up);
+    client.abort();
 
     // Stop from the panel.
     panel->findChild<QAction*>(QStringLiteral("tunnelStop"))->trigger();
@@ -225,6 +250,60 @@ void TestTunnelsWindow::customTunnelDialog()
     QCOMPARE(t->target.remotePort, 3000);
     QCOMPARE(t->target.via, TransportChooser::Via::Direct);
     QTRY_COMPARE_WITH_TIMEOUT(app.manager.tunnel(app.manager.ids().first())->state, TunnelState::Up, waitMs);
+}
+
+void TestTunnelsWindow::contextMenuTunnelEntries()
+{
+    App app;
+    QVERIFY2(app.aws.ok(), qPrintable(app.aws.error()));
+    QVERIFY(QTest::qWaitForWindowExposed(app.window.get()));
+    QVERIFY(app.refresh());
+    QVERIFY(app.window->selectInstance(QStringLiteral("grafana")));
+    const QString id = app.store.entry(app.window->currentKey())->instance.id;
+    auto* view = app.window->findChild<QAbstractItemView*>(QStringLiteral("instanceView"));
+    QVERIFY(view);
+    const QString menuName = QStringLiteral("instanceContextMenu");
+
+    // Transport ▸ Direct TCP: the override is stored for this instance and checked next time.
+    QMenu* menu = guitest::rightClickRow(*view, view->currentIndex(), menuName);
+    QVERIFY(menu);
+    QMenu* transport = guitest::openSubmenu(*menu, QStringLiteral("menuTransport"));
+    QVERIFY(transport);
+    QVERIFY(guitest::entry(*transport, QStringLiteral("via_auto"))->isChecked());
+    QVERIFY(guitest::clickEntry(*transport, QStringLiteral("via_direct")));
+    QTRY_COMPARE(app.overrides.via(id), TransportChooser::Via::Direct);
+    menu = guitest::rightClickRow(*view, view->currentIndex(), menuName);
+    QVERIFY(menu);
+    QVERIFY(menu->findChild<QAction*>(QStringLiteral("via_direct"))->isChecked());
+
+    // Tunnel to port…: the dialog starts with that transport, and Open starts the tunnel to the chosen port.
+    QVERIFY(guitest::clickEntry(*menu, QStringLiteral("actionTunnel")));
+    QDialog* dialog = nullptr;
+    QTRY_VERIFY((dialog = app.window->findChild<QDialog*>(QStringLiteral("tunnelPortDialog"))) && dialog->isVisible());
+    QCOMPARE(dialog->findChild<QComboBox*>(QStringLiteral("tunnelVia"))->currentText(),
+             ManagedTunnels::viaLabel(TransportChooser::Via::Direct));
+    auto* remote = dialog->findChild<QSpinBox*>(QStringLiteral("tunnelRemotePort"));
+    remote->setFocus();
+    remote->selectAll();
+    QTest::keyClicks(remote, QStringLiteral("8080"));
+    QCOMPARE(remote->value(), 8080);
+    QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("tunnelOpen")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(app.manager.ids().size(), 1, waitMs);
+    const ManagedTunnel* t = app.manager.tunnel(app.manager.ids().first());
+    QCOMPARE(t->target.instanceId, id);
+    QCOMPARE(t->target.remotePort, 8080);
+    QCOMPARE(t->target.via, TransportChooser::Via::Direct);
+    QVERIFY(app.launcher.started.isEmpty()); // a bare tunnel starts no program
+
+    // A stopped instance offers "Start and connect", which starts it and then runs SSH.
+    QVERIFY(app.window->selectInstance(QStringLiteral("batch-worker-1")));
+    menu = guitest::rightClickRow(*view, view->currentIndex(), menuName);
+    QVERIFY(menu);
+    QVERIFY(!guitest::entry(*menu, QStringLiteral("actionSsh"))->isEnabled());
+    QVERIFY(guitest::entry(*menu, QStringLiteral("actionStartConnect"))->isEnabled());
+    QVERIFY(guitest::clickEntry(*menu, QStringLiteral("actionStartConnect")));
+    QTRY_COMPARE_WITH_TIMEOUT(app.launcher.started.size(), 1, waitMs);
+    QVERIFY(app.launcher.started.first().arguments.contains(app.aws.idOf(QStringLiteral("batch-worker-1"))));
 }
 
 QTEST_MAIN(TestTunnelsWindow)
