@@ -483,7 +483,12 @@ void MainWindow::restoreLayout()
     // The instance list stays the main thing; a saved layout overrides this.
     if (m_tunnelsPanel)
         resizeDocks({m_tunnelsPanel}, {240}, Qt::Vertical);
-    restoreState(settings.value(kStateKey).toByteArray());
+    const bool restored = restoreState(settings.value(kStateKey).toByteArray());
+    // First start: an empty panel would only take room from the list; it shows itself when a tunnel opens, and the
+    // toolbar's Tunnels button brings it back.
+    if (!restored && m_tunnelsPanel && m_actions.managedTunnels()->manager().ids().isEmpty()
+        && m_actions.managedTunnels()->favourites()->count() == 0)
+        m_tunnelsPanel->hide();
     m_view->header()->restoreState(settings.value(kColumnsKey).toByteArray());
     // One source: every row would say the same profile.
     m_view->header()->setSectionHidden(InstanceModel::Profile, m_store.sources().size() <= 1);
@@ -520,7 +525,8 @@ bool MainWindow::selectInstance(const QString& nameOrId)
         if (name.data().toString() == nameOrId || id.data().toString() == nameOrId) {
             const QModelIndex shown = viewIndex(name);
             m_view->setCurrentIndex(shown);
-            m_view->scrollTo(shown);
+            // Centred: rows or detail lines that appear right after this must not push it out of sight.
+            m_view->scrollTo(shown, QAbstractItemView::PositionAtCenter);
             return true;
         }
     }

@@ -43,7 +43,9 @@ mkdir -p "$OUT"
     # ~/.aws profiles or the settings of the person running this, nor talk to real AWS.
     while read -r name; do unset "$name"; done < <(compgen -e | grep -E '^AWS_')
     export HOME="$WORK/home"
-    mkdir -p "$HOME"
+    mkdir -p "$HOME/.config/Bastionless"
+    # The instance list grouped by region, as a person with instances in several regions would set it.
+    printf '[mainWindow]\ngroupBy=region\n' >"$HOME/.config/Bastionless/Bastionless.conf"
     unset XDG_CONFIG_HOME XDG_DATA_HOME XDG_CACHE_HOME
     # shellcheck disable=SC1091
     source "$WORK/env.sh"
