@@ -1,7 +1,5 @@
 #include "app/cli/ProxyCommand.h"
 
-#include "core/connect/TransportShutdown.h"
-
 #include "app/cli/Console.h"
 #include "app/cli/ExitCodes.h"
 #include "app/cli/UnixSignals.h"
@@ -100,7 +98,7 @@ void ProxyCommand::done(int code)
         return;
     }
     // End of input or a signal: a Session Manager session is terminated before the process goes.
-    TransportShutdown::run(m_transport, this, [this, code] { Q_EMIT finished(code); });
+    m_transport->shutdown(this, [this, code] { Q_EMIT finished(code); });
 }
 
 } // namespace bl::cli

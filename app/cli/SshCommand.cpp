@@ -1,7 +1,6 @@
 #include "app/cli/SshCommand.h"
 
 #include "core/connect/SshOptions.h"
-#include "core/connect/TransportShutdown.h"
 
 #include "app/cli/Console.h"
 #include "app/cli/ExitCodes.h"
@@ -194,7 +193,7 @@ void SshCommand::done(int code)
         return;
     }
     m_listener->stop();
-    TransportShutdown::run(&m_listener->transport(), this, [this, code] { Q_EMIT finished(code); });
+    m_listener->transport().shutdown(this, [this, code] { Q_EMIT finished(code); });
 }
 
 } // namespace bl::cli

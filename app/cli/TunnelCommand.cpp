@@ -1,7 +1,5 @@
 #include "app/cli/TunnelCommand.h"
 
-#include "core/connect/TransportShutdown.h"
-
 #include "app/cli/Console.h"
 #include "app/cli/ExitCodes.h"
 #include "app/cli/UnixSignals.h"
@@ -131,7 +129,7 @@ void TunnelCommand::stop(int code)
     }
     connect(m_listener, &TunnelListener::stateChanged, this, [this, code](TunnelListener::State state) {
         if (state == TunnelListener::State::Stopped || state == TunnelListener::State::Failed)
-            TransportShutdown::run(&m_listener->transport(), this, [this, code] { Q_EMIT finished(code); });
+            m_listener->transport().shutdown(this, [this, code] { Q_EMIT finished(code); });
     });
     m_listener->stop();
 }

@@ -115,6 +115,8 @@ QList<InventorySource> GuiServices::buildSources(QList<InventoryError>& problems
         const bool everywhere =
             m_options.allRegions || chosen.all || m_guiSettings.allRegions(label) || region.isEmpty();
         s.regions = everywhere ? QStringList() : (chosen.regions.isEmpty() ? QStringList {region} : chosen.regions);
+        if (!cliAccount.isEmpty())
+            m_accountSources.insert(label, s);
         sources.append(s);
     };
 
@@ -145,9 +147,10 @@ QList<InventorySource> GuiServices::buildSources(QList<InventoryError>& problems
     }
     // Access keys added in the app: the secret comes from the keychain when first needed.
     for (const AppAccount& account : m_appAccounts->accounts()) {
-        if (m_sessionsByLabel.contains(account.name) && !m_config.profileNames().contains(account.name)) {
-            sources.append(*std::find_if(m_store.sources().cbegin(), m_store.sources().cend(),
-                                         [&](const InventorySource& s) { return s.label == account.name; }));
+        // Built before: keep its session (and the secret it already read from the keychain).
+        if (const auto known = m_accountSources.constFind(account.name);
+            known != m_accountSources.cend() && !m_config.profileNames().contains(account.name)) {
+            sources.append(*known);
             continue;
         }
         add(account.name, {}, account.name,

@@ -96,6 +96,7 @@ private:
     std::unique_ptr<AwsHttpClient> m_http;
     std::vector<std::unique_ptr<AwsSession>> m_sessions;
     QHash<QString, AwsSession*> m_sessionsByLabel;
+    QHash<QString, InventorySource> m_accountSources; // app accounts by name, as last built: reused on reload
     InstanceStore m_store;
     InstancePower m_power;
     ProcessLauncher m_launcher;

@@ -6,6 +6,19 @@
 
 namespace bl {
 
+namespace {
+
+// The ids under a group ("instances/<id>/...", "transport/<id>"); the keys themselves come from the key functions.
+QStringList idsUnder(QSettings& settings, const QString& group, bool groups)
+{
+    settings.beginGroup(group);
+    QStringList ids = groups ? settings.childGroups() : settings.childKeys();
+    settings.endGroup();
+    return ids;
+}
+
+} // namespace
+
 QString ConnectionPreferences::defaultPath(const QProcessEnvironment& env)
 {
     QString base = env.value(QStringLiteral("XDG_CONFIG_HOME"));
@@ -17,28 +30,40 @@ QString ConnectionPreferences::defaultPath(const QProcessEnvironment& env)
 ConnectionPreferences ConnectionPreferences::load(const QString& path)
 {
     ConnectionPreferences prefs;
-    if (!QFileInfo::exists(path))
-        return prefs;
     prefs.m_path = path;
-    const QSettings settings(path, QSettings::IniFormat);
-    prefs.m_defaultOsUser = settings.value(defaultOsUserKey()).toString().trimmed();
+    prefs.reload();
     return prefs;
+}
+
+void ConnectionPreferences::reload()
+{
+    m_defaultOsUser.clear();
+    m_osUsers.clear();
+    m_via.clear();
+    if (m_path.isEmpty() || !QFileInfo::exists(m_path))
+        return;
+    QSettings settings(m_path, QSettings::IniFormat);
+    m_defaultOsUser = settings.value(defaultOsUserKey()).toString().trimmed();
+    for (const QString& id : idsUnder(settings, QStringLiteral("instances"), true)) {
+        const QString user = settings.value(osUserKey(id)).toString().trimmed();
+        if (!user.isEmpty())
+            m_osUsers.insert(id, user);
+    }
+    for (const QString& id : idsUnder(settings, QStringLiteral("transport"), false)) {
+        const QString via = settings.value(viaKey(id)).toString().trimmed();
+        if (!via.isEmpty())
+            m_via.insert(id, via);
+    }
 }
 
 QString ConnectionPreferences::osUser(const QString& instanceId) const
 {
-    if (m_path.isEmpty() || instanceId.isEmpty())
-        return {};
-    const QSettings settings(m_path, QSettings::IniFormat);
-    return settings.value(osUserKey(instanceId)).toString().trimmed();
+    return m_osUsers.value(instanceId);
 }
 
 QString ConnectionPreferences::via(const QString& instanceId) const
 {
-    if (m_path.isEmpty() || instanceId.isEmpty())
-        return {};
-    const QSettings settings(m_path, QSettings::IniFormat);
-    return settings.value(viaKey(instanceId)).toString().trimmed();
+    return m_via.value(instanceId);
 }
 
 } // namespace bl

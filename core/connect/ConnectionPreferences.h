@@ -2,8 +2,10 @@
 // The person's connection choices that the CLI and the desktop app share, kept in the app's settings file
 // ($XDG_CONFIG_HOME/Bastionless/Bastionless.conf, the file QSettings uses for the app): the default OS user,
 // and per instance an OS user and a transport ("auto", "eice", "direct", "ssm"). Read-only here; the app's
-// settings dialog and instance menu write them.
+// settings dialog and instance menu write them (OsUserOverrides, ViaOverrides). The file is read once, by load():
+// the CLI is one-shot, so each run sees what the app last wrote; a long-lived holder calls reload() after a write.
 
+#include <QHash>
 #include <QProcessEnvironment>
 #include <QString>
 
@@ -16,6 +18,8 @@ public:
     static QString defaultPath(const QProcessEnvironment& env);
     // Reads path; a missing file means no preferences.
     static ConnectionPreferences load(const QString& path);
+    // Reads the same file again (it may have appeared, changed or gone since).
+    void reload();
 
     // Keys, for the writers.
     static QString defaultOsUserKey() { return QStringLiteral("connect/osUser"); }
@@ -32,6 +36,8 @@ public:
 private:
     QString m_path;
     QString m_defaultOsUser;
+    QHash<QString, QString> m_osUsers; // instance id -> user
+    QHash<QString, QString> m_via; // instance id -> transport name
 };
 
 } // namespace bl

@@ -7,6 +7,9 @@
 
 #include <QTimer>
 
+#include <memory>
+#include <utility>
+
 namespace bl {
 
 namespace {
@@ -475,6 +478,24 @@ void SsmTransport::endSession()
         return;
     m_endRequested = true;
     m_session->end();
+}
+
+void SsmTransport::shutdown(QObject* context, std::function<void()> done)
+{
+    if (!m_session || m_session->isFinished()) {
+        TunnelTransport::shutdown(context, std::move(done));
+        return;
+    }
+    // Whichever comes first, the session's end or the timeout, calls done; the other finds it spent.
+    auto once = std::make_shared<std::function<void()>>(std::move(done));
+    auto finish = [once] {
+        if (*once)
+            std::exchange(*once, {})();
+    };
+    // Queued: sessionFinished() comes from inside the session's teardown, and done may end the program.
+    connect(this, &SsmTransport::sessionFinished, context, finish, Qt::QueuedConnection);
+    QTimer::singleShot(ShutdownTimeoutMs, context, finish);
+    endSession();
 }
 
 void SsmTransport::onSessionOver(const std::optional<Error>& error, const QString& reason)

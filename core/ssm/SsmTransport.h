@@ -55,6 +55,8 @@ public:
 
     ByteStream* openStream(QObject* parent) override;
     QString describe() const override;
+    // Ends the current session (TerminateSession flag and API call), then done; see TunnelTransport.
+    void shutdown(QObject* context, std::function<void()> done) override;
 
     const SsmTransportOptions& options() const { return m_options; }
     // The current session (null before the first stream); for progress in the GUI.

@@ -1,6 +1,7 @@
 // The desktop app's composition root: which profiles become sources (those that can produce credentials,
-// plus the environment's keys), which regions each one lists, and a broken profile shown as a problem
-// instead of silently missing. Nothing is listed here, so no server is needed.
+// plus the environment's keys), which regions each one lists, a broken profile shown as a problem
+// instead of silently missing, and an app account keeping its session across a reload. Nothing is listed here,
+// so no server is needed.
 
 #include "app/gui/GuiServices.h"
 #include "app/gui/GuiSettings.h"
@@ -24,6 +25,7 @@ private Q_SLOTS:
     void allRegionsSetting();
     void noCredentialsAtAll();
     void appAccountsGoToTheCliAsAccounts();
+    void reloadKeepsAnAppAccountsSession();
     void tunnelsFavouritesAndOverrides();
 };
 
@@ -145,6 +147,30 @@ void TestGuiServices::appAccountsGoToTheCliAsAccounts()
     QVERIFY(profile);
     QVERIFY(profile->cliAccount.isEmpty());
     QCOMPARE(profile->cliProfile, QStringLiteral("default"));
+}
+
+void TestGuiServices::reloadKeepsAnAppAccountsSession()
+{
+    Env e;
+    QVERIFY(e.ok);
+    // reloadSources() refreshes the store: keep its requests on this machine (a closed port).
+    e.env.insert(QStringLiteral("AWS_ENDPOINT_URL"), QStringLiteral("http://127.0.0.1:9"));
+    QSettings settings(e.dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+    settings.setValue(QStringLiteral("accounts/work/accessKeyId"), QStringLiteral("AKIAWORKACCOUNT00001"));
+    settings.setValue(QStringLiteral("accounts/work/region"), QStringLiteral("eu-central-1"));
+    const GuiSettings gui(settings);
+    GuiServices services(e.env, gui, {});
+    AwsSession* session = services.sessionFor(QStringLiteral("work"));
+    QVERIFY(session);
+    services.reloadSources();
+    // The same session (its secret, once read from the keychain, is not asked for again), the same source.
+    QCOMPARE(services.sessionFor(QStringLiteral("work")), session);
+    const InventorySource* work = find(services.store(), QStringLiteral("work"));
+    QVERIFY(work);
+    QCOMPARE(work->session, session);
+    QCOMPARE(work->cliAccount, QStringLiteral("work"));
+    QCOMPARE(work->regions, QStringList {QStringLiteral("eu-central-1")});
+    QVERIFY(find(services.store(), QStringLiteral("default")));
 }
 
 void TestGuiServices::tunnelsFavouritesAndOverrides()

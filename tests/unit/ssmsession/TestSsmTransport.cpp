@@ -2,7 +2,8 @@
 // in mux mode with equal SHA-256, several connections sharing one session, a slow reader (agent output refused at
 // the smux limit, bounded memory, bytes intact and in order), basic mode against an old agent (one
 // connection at a time), a resumed session after the WebSocket is cut mid-transfer, seeded drop/reorder faults,
-// a null token on resume, TerminateSession at the end, ConnectToPortError and TargetNotConnected.
+// a null token on resume, TerminateSession at the end (endSession() and shutdown()), ConnectToPortError and
+// TargetNotConnected.
 
 #include "SsmTestBench.h"
 
@@ -33,6 +34,7 @@ private Q_SLOTS:
     void faultsWithSeed();
     void nullTokenOnResume();
     void terminateAtEnd();
+    void shutdownTerminates();
     void connectToPortError();
     void targetNotConnected();
 
@@ -282,6 +284,38 @@ void TestSsmTransport::terminateAtEnd()
     QVERIFY(t->session()->terminateApiCalled());
     QTRY_VERIFY_WITH_TIMEOUT(m_bench.ssm().session(id)->terminated, 10000);
     QVERIFY(TestSockets::waitDisconnected(*client));
+}
+
+void TestSsmTransport::shutdownTerminates()
+{
+    auto t = transport(m_bench.current);
+    QObject context;
+    int calls = 0;
+    // No session yet: nothing to end, done on the next turn of the event loop.
+    t->shutdown(&context, [&calls] { ++calls; });
+    QCOMPARE(calls, 0);
+    QTRY_COMPARE_WITH_TIMEOUT(calls, 1, 1000);
+    QCOMPARE(t->sessionsStarted(), 0);
+
+    TunnelListener listener(*t);
+    QVERIFY(listener.start().ok());
+    auto client = TestSockets::connectTo(listener.port());
+    QVERIFY(client);
+    QVERIFY(TestSockets::echoes(*client, "shutting down\n"));
+    const QString id = t->session()->sessionId();
+    QElapsedTimer elapsed;
+    elapsed.start();
+    t->shutdown(&context, [&calls] { ++calls; });
+    QCOMPARE(calls, 1);
+    QTRY_COMPARE_WITH_TIMEOUT(calls, 2, TunnelTransport::ShutdownTimeoutMs + 2000);
+    // The session's end called done, not the timeout, and the session was terminated before it.
+    QVERIFY(elapsed.elapsed() < TunnelTransport::ShutdownTimeoutMs);
+    QVERIFY(t->session()->terminateApiCalled());
+    QTRY_VERIFY_WITH_TIMEOUT(m_bench.ssm().session(id)->terminated, 10000);
+    QVERIFY(TestSockets::waitDisconnected(*client));
+    // The timeout, when it fires later, finds done spent.
+    QTest::qWait(static_cast<int>(TunnelTransport::ShutdownTimeoutMs - elapsed.elapsed()) + 200);
+    QCOMPARE(calls, 2);
 }
 
 void TestSsmTransport::connectToPortError()

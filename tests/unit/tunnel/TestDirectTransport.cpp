@@ -1,5 +1,6 @@
 // DirectTransport and DirectStream against local servers: a round trip, the remote's end, a refused port with a
-// clear error, the address map used by tests and demos, and which address of an instance is used.
+// clear error, the address map used by tests and demos, which address of an instance is used, and shutdown()
+// with nothing to end (done from the event loop, once, not after its context is gone).
 
 #include "TcpTarget.h"
 #include "TestSockets.h"
@@ -9,6 +10,7 @@
 
 #include <QTest>
 
+#include <memory>
 #include <vector>
 
 using namespace bl;
@@ -139,6 +141,24 @@ private Q_SLOTS:
         const auto none = DirectTransport::defaultAddress(Instance());
         QVERIFY(!none.ok());
         QCOMPARE(none.error().kind, ErrorKind::NotFound);
+    }
+
+    void shutdownHasNothingToEnd()
+    {
+        DirectTransport transport({QStringLiteral("i-1"), QStringLiteral("127.0.0.1"), closedPort(), 5000});
+        QObject context;
+        int calls = 0;
+        transport.shutdown(&context, [&calls] { ++calls; });
+        QCOMPARE(calls, 0); // never inside the call: the caller may emit or delete from done
+        QTRY_COMPARE_WITH_TIMEOUT(calls, 1, 1000);
+        QTest::qWait(50);
+        QCOMPARE(calls, 1);
+        // The context is gone before the event loop runs: done is dropped.
+        auto gone = std::make_unique<QObject>();
+        transport.shutdown(gone.get(), [&calls] { ++calls; });
+        gone.reset();
+        QTest::qWait(50);
+        QCOMPARE(calls, 1);
     }
 };
 
