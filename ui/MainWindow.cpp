@@ -31,6 +31,7 @@
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace bl {
@@ -225,6 +226,30 @@ void MainWindow::buildToolBar()
         });
         m_toolbarActions.insert(a, action);
     }
+
+    // The rest of what the context menu offers, for people who work from the toolbar or the keyboard (Alt+M).
+    auto* more = new QMenu(this);
+    more->setObjectName(QStringLiteral("moreMenu"));
+    more->setToolTipsVisible(true);
+    for (const InstanceAction a :
+         {InstanceAction::CustomTunnel, InstanceAction::CopyCommand, InstanceAction::WindowsPassword}) {
+        QAction* action = more->addAction(m_actions.state(a, nullptr).text);
+        action->setObjectName(actionObjectName(a) + QStringLiteral("More"));
+        connect(action, &QAction::triggered, this, [this, a] {
+            if (const QString key = currentKey(); !key.isEmpty())
+                m_actions.trigger(a, key);
+        });
+        m_toolbarActions.insert(a, action);
+    }
+    auto* moreButton = new QToolButton(bar);
+    moreButton->setObjectName(QStringLiteral("moreButton"));
+    moreButton->setText(QStringLiteral("&More"));
+    moreButton->setToolTip(QStringLiteral("Tunnel to a port, copy the command, get the Windows password"));
+    moreButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    // popup(), not QToolButton's own menu handling, which runs the menu in a nested event loop.
+    connect(moreButton, &QToolButton::clicked, more,
+            [more, moreButton] { more->popup(moreButton->mapToGlobal(QPoint(0, moreButton->height()))); });
+    bar->addWidget(moreButton);
 
     auto* find = new QAction(this);
     find->setObjectName(QStringLiteral("actionFind"));

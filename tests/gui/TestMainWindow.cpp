@@ -41,6 +41,7 @@ private Q_SLOTS:
     void contextMenuListsActions();
     void contextMenuEntriesDoWhatTheySay();
     void copyCommandFillsClipboard();
+    void moreMenuFromTheKeyboard();
     void stopAsksFirstThenUpdatesRow();
     void failingRegionShowsBannerOthersStay();
     void layoutIsRemembered();
@@ -361,6 +362,28 @@ void TestMainWindow::copyCommandFillsClipboard()
     QMenu* menu = openContextMenu(*view, view->currentIndex());
     QVERIFY(menu);
     QVERIFY(click(*menu, "actionCopyCommand"));
+    QTRY_COMPARE(QGuiApplication::clipboard()->text(),
+                 QStringLiteral("bastionless-cli ssh %1 --profile demo --region us-east-1")
+                     .arg(app.aws.idOf(QStringLiteral("jenkins"))));
+    QVERIFY(app.launcher.started.isEmpty());
+}
+
+void TestMainWindow::moreMenuFromTheKeyboard()
+{
+    // The toolbar's More menu offers what only the context menu had, and Alt+M opens it without a mouse.
+    AppFixture app;
+    QVERIFY2(app.ok(), qPrintable(app.aws.error()));
+    MainWindow& window = app.openWindow();
+    QVERIFY(app.refresh());
+    QVERIFY(select(window, QStringLiteral("jenkins")));
+    QTest::keyClick(&window, Qt::Key_M, Qt::AltModifier);
+    QVERIFY(
+        QTest::qWaitFor([] { return guitest::openPopup(QStringLiteral("moreMenu")) != nullptr; }, guitest::menuWaitMs));
+    QMenu* menu = guitest::openPopup(QStringLiteral("moreMenu"));
+    QVERIFY(QTest::qWaitForWindowExposed(menu, guitest::menuWaitMs));
+    QVERIFY(guitest::entry(*menu, QStringLiteral("actionTunnelMore")));
+    QVERIFY(!guitest::entry(*menu, QStringLiteral("actionWindowsPasswordMore"))->isEnabled()); // jenkins is Linux
+    QVERIFY(click(*menu, "actionCopyCommandMore"));
     QTRY_COMPARE(QGuiApplication::clipboard()->text(),
                  QStringLiteral("bastionless-cli ssh %1 --profile demo --region us-east-1")
                      .arg(app.aws.idOf(QStringLiteral("jenkins"))));
