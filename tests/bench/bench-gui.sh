@@ -27,19 +27,11 @@ set -euo pipefail
 readonly RUNS="${BL_BENCH_RUNS:-5}"
 readonly IDLE_S=5
 readonly LOAD_TIMEOUT_S=60
-readonly FAKEAWS_START_TIMEOUT_S=20
-readonly FAKEAWS_EXIT_AFTER_S=1200 # safety net should this script be killed with SIGKILL
 readonly MODEL_INSTANCES=10000
 
-die() {
-    echo "bench-gui: $*" >&2
-    exit 1
-}
-
-[[ $# -eq 1 ]] || die "usage: $0 <build-dir>   (a RelWithDebInfo or Release build of Bastionless)"
-[[ -d $1 ]] || die "$1 is not a directory; configure a build first: cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo"
-BUILD_DIR="$(cd "$1" && pwd)"
-SOURCE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
+bench_setup bench-gui "$@"
 
 # Everything below runs on an X server of its own, which goes away with this script.
 if [[ -z ${BL_XVFB_DISPLAY:-} ]]; then
@@ -50,64 +42,11 @@ APP="$BUILD_DIR/app/gui/bastionless"
 FAKEAWS="$BUILD_DIR/tests/fakeaws/fakeaws"
 HELLO="$BUILD_DIR/tests/bench/bl-bench-hello-window"
 MODEL_BENCH="$BUILD_DIR/tests/bench/bl-bench-instance-model"
-missing_targets=()
-[[ -x $APP ]] || missing_targets+=(bastionless)
-[[ -x $FAKEAWS ]] || missing_targets+=(fakeaws_exe)
-[[ -x $HELLO ]] || missing_targets+=(bl-bench-hello-window)
-[[ -x $MODEL_BENCH ]] || missing_targets+=(bl-bench-instance-model)
-if [[ ${#missing_targets[@]} -gt 0 ]]; then
-    echo "==> Building ${missing_targets[*]} in $BUILD_DIR"
-    cmake --build "$BUILD_DIR" --target "${missing_targets[@]}" >&2 || die "could not build ${missing_targets[*]}"
-fi
-for program in "$APP" "$FAKEAWS" "$HELLO" "$MODEL_BENCH"; do
-    [[ -x $program ]] || die "$program is missing after the build"
-done
-BUILD_TYPE="$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null || true)"
-SANITIZED="$(sed -n 's/^BL_SANITIZE:BOOL=//p' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null || true)"
+build_missing "$APP" bastionless "$FAKEAWS" fakeaws_exe "$HELLO" bl-bench-hello-window \
+    "$MODEL_BENCH" bl-bench-instance-model
 
 # Every process this script starts is stopped on exit, failure, Ctrl-C or SIGTERM.
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/bl-bench-gui.XXXXXX")"
-FAKE_PID=""
-CHILD_PID=""
-
-stop_process() {
-    local pid="$1"
-    [[ -n $pid ]] || return 0
-    if kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null || true
-        local waited=0
-        while kill -0 "$pid" 2>/dev/null && [[ $waited -lt 50 ]]; do
-            sleep 0.1
-            waited=$((waited + 1))
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM HUP
-    stop_process "$CHILD_PID"
-    stop_process "$FAKE_PID"
-    rm -rf "$WORK"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-
-# percentile FILE COLUMN P -> nearest-rank percentile of a column (P=50 is the median of an odd count).
-percentile() {
-    awk -v col="$2" '{ print $col }' "$1" | sort -n | awk -v p="$3" '
-        { v[NR] = $1 }
-        END { if (NR == 0) exit 1; r = int((p / 100) * NR + 0.999999); if (r < 1) r = 1; print v[r] }'
-}
-column_min() { awk -v col="$2" 'NR == 1 || $col < m { m = $col } END { print m }' "$1"; }
-column_max() { awk -v col="$2" 'NR == 1 || $col > m { m = $col } END { print m }' "$1"; }
-kib_to_mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
+make_work_dir bl-bench-gui
 
 # --- fakeaws and the demo environment ------------------------------------------------------------------------
 
@@ -119,22 +58,12 @@ export XDG_RUNTIME_DIR="$WORK/runtime"
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_PROFILE AWS_MAX_ATTEMPTS \
-    HTTPS_PROXY https_proxy HTTP_PROXY http_proxy ALL_PROXY all_proxy NO_PROXY no_proxy QT_LOGGING_RULES \
     DBUS_SESSION_BUS_ADDRESS BASTIONLESS_BENCH_FIRST_PAINT BASTIONLESS_BENCH_EXEC_US
+unset_proxies_and_logging
 
 echo "==> Starting fakeaws: --fleet demo --write-config (one profile of each kind)"
-"$FAKEAWS" --fleet demo --state-dir "$WORK/fakeaws" --write-config "$WORK/aws" --exit-after "$FAKEAWS_EXIT_AFTER_S" \
-    <"/dev/null" >"$WORK/fakeaws.log" 2>&1 &
-FAKE_PID=$!
-deadline=$((SECONDS + FAKEAWS_START_TIMEOUT_S))
-until grep -q "listening on" "$WORK/fakeaws.log" 2>/dev/null; do
-    if ! kill -0 "$FAKE_PID" 2>/dev/null; then
-        cat "$WORK/fakeaws.log" >&2
-        die "fakeaws exited before listening"
-    fi
-    [[ $SECONDS -lt $deadline ]] || die "fakeaws did not print its 'listening on' line within ${FAKEAWS_START_TIMEOUT_S}s"
-    sleep 0.05
-done
+launch_fakeaws --fleet demo --state-dir "$WORK/fakeaws" --write-config "$WORK/aws" >"$WORK/fakeaws.log" 2>&1
+await_fakeaws "listening on"
 # Without its MFA profile: that one waits for a person to type a code, so the first refresh would never finish.
 # The SSO profiles stay: not logged in, they fail at once with "run bastionless-cli login" (the error banner).
 awk '/^\[/ { skip = ($0 == "[profile assume-role-mfa]") } !skip' "$WORK/aws/config" >"$WORK/aws/config.bench"
@@ -237,11 +166,6 @@ echo "### Instance list model, ${MODEL_INSTANCES} instances (bl-bench-instance-m
 echo
 cat "$WORK/model.out"
 echo
-echo "Machine: $(nproc) CPUs, $(uname -sr); Qt $(awk '/Qt [0-9]/ { for (i = 1; i <= NF; i++) if ($i == "Qt") { print $(i + 1); exit } }' "$WORK/model.out" || true); build: ${BUILD_TYPE:-unknown}${SANITIZED:+, BL_SANITIZE=$SANITIZED}; commit: $(git -C "$SOURCE_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)."
-case "$BUILD_TYPE" in
-Release | RelWithDebInfo) ;;
-*) echo "Note: a ${BUILD_TYPE:-unconfigured} build; publish numbers from RelWithDebInfo or Release only." ;;
-esac
-knobs=""
-[[ -z ${BL_BENCH_RUNS:-} ]] || knobs+="BL_BENCH_RUNS=$RUNS "
-echo "Command: ${knobs}tests/bench/bench-gui.sh $BUILD_DIR"
+echo "Machine: $(nproc) CPUs, $(uname -sr); Qt $(awk '/Qt [0-9]/ { for (i = 1; i <= NF; i++) if ($i == "Qt") { print $(i + 1); exit } }' "$WORK/model.out" || true); build: $(build_and_commit)."
+note_unpublished_build_type
+print_command bench-gui.sh BL_BENCH_RUNS

@@ -23,69 +23,19 @@ readonly RUNS="${BL_BENCH_RUNS:-3}"
 readonly STARTUP_RUNS="${BL_BENCH_STARTUP_RUNS:-50}"
 readonly CONCURRENCIES=(1 default 17) # 1 first: it is the reference the others are compared with
 readonly DEFAULT_CONCURRENCY=8        # InstanceInventory::defaultMaxInFlight, for the floor column
-readonly FAKEAWS_START_TIMEOUT_S=20
-readonly FAKEAWS_EXIT_AFTER_S=1200 # safety net should this script be killed with SIGKILL
 
-die() {
-    echo "bench-list: $*" >&2
-    exit 1
-}
-
-[[ $# -eq 1 ]] || die "usage: $0 <build-dir>   (a RelWithDebInfo or Release build of Bastionless)"
-[[ -d $1 ]] || die "$1 is not a directory; configure a build first: cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo"
-BUILD_DIR="$(cd "$1" && pwd)"
-SOURCE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
+bench_setup bench-list "$@"
 
 # The three programs, built on demand when missing.
 FAKEAWS="$BUILD_DIR/tests/fakeaws/fakeaws"
 CLI="$BUILD_DIR/app/cli/bastionless-cli"
 MEASURE="$BUILD_DIR/tests/bench/bl-measure"
-missing_targets=()
-[[ -x $FAKEAWS ]] || missing_targets+=(fakeaws_exe)
-[[ -x $CLI ]] || missing_targets+=(bastionless-cli)
-[[ -x $MEASURE ]] || missing_targets+=(bl-measure)
-if [[ ${#missing_targets[@]} -gt 0 ]]; then
-    echo "==> Building ${missing_targets[*]} in $BUILD_DIR"
-    cmake --build "$BUILD_DIR" --target "${missing_targets[@]}" >&2 || die "could not build ${missing_targets[*]}"
-fi
-for program in "$FAKEAWS" "$CLI" "$MEASURE"; do
-    [[ -x $program ]] || die "$program is missing after the build"
-done
-BUILD_TYPE="$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null || true)"
-SANITIZED="$(sed -n 's/^BL_SANITIZE:BOOL=//p' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null || true)"
+build_missing "$FAKEAWS" fakeaws_exe "$CLI" bastionless-cli "$MEASURE" bl-measure
 
 # Every process this script starts is stopped on exit, failure, Ctrl-C or SIGTERM.
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/bl-bench.XXXXXX")"
-FAKE_PID=""
-CHILD_PID=""
-
-stop_process() {
-    local pid="$1"
-    [[ -n $pid ]] || return 0
-    if kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null || true
-        local waited=0
-        while kill -0 "$pid" 2>/dev/null && [[ $waited -lt 50 ]]; do
-            sleep 0.1
-            waited=$((waited + 1))
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM HUP
-    stop_process "$CHILD_PID" # bl-measure passes the signal on to what it measures
-    stop_process "$FAKE_PID"
-    rm -rf "$WORK"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+make_work_dir bl-bench
 
 # Runs bl-measure in the background and waits, so that a signal reaches the traps at once rather than
 # after the measured program ends. Returns the measured program's (first failing) exit status.
@@ -106,17 +56,8 @@ measure() {
     return "$rc"
 }
 
-# Statistics over one whitespace-separated column of a file, integers in, formatted numbers out.
-# percentile FILE COLUMN P -> nearest-rank percentile (P=50 is the median of an odd count).
-percentile() {
-    awk -v col="$2" '{ print $col }' "$1" | sort -n | awk -v p="$3" '
-        { v[NR] = $1 }
-        END { if (NR == 0) exit 1; r = int((p / 100) * NR + 0.999999); if (r < 1) r = 1; print v[r] }'
-}
-column_max() { awk -v col="$2" 'BEGIN { m = 0 } $col > m { m = $col } END { print m }' "$1"; }
+# bl-measure reports microseconds; the tables show milliseconds.
 us_to_ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
-kib_to_mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
 
 # --- fakeaws ---------------------------------------------------------------------------------------------
 
@@ -124,24 +65,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf 
 export HOME="$WORK/home"
 export XDG_CONFIG_HOME="$WORK/home/.config" XDG_CACHE_HOME="$WORK/home/.cache" XDG_DATA_HOME="$WORK/home/.local/share"
 export AWS_CONFIG_FILE="$WORK/home/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$WORK/home/no-aws-credentials"
-unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_MAX_ATTEMPTS \
-    HTTPS_PROXY https_proxy HTTP_PROXY http_proxy ALL_PROXY all_proxy NO_PROXY no_proxy QT_LOGGING_RULES
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_MAX_ATTEMPTS
+unset_proxies_and_logging
 mkdir -p "$HOME"
 
 echo "==> Starting fakeaws: --fleet generated:$FLEET_SIZE:$REGION_COUNT --latency-ms $LATENCY_MS"
-"$FAKEAWS" --fleet "generated:$FLEET_SIZE:$REGION_COUNT" --latency-ms "$LATENCY_MS" \
-    --state-dir "$WORK/fakeaws" --print-env --exit-after "$FAKEAWS_EXIT_AFTER_S" \
-    <"/dev/null" >"$WORK/fakeaws.env" 2>"$WORK/fakeaws.log" &
-FAKE_PID=$!
-deadline=$((SECONDS + FAKEAWS_START_TIMEOUT_S))
-until grep -q "listening" "$WORK/fakeaws.log" 2>/dev/null; do
-    if ! kill -0 "$FAKE_PID" 2>/dev/null; then
-        cat "$WORK/fakeaws.log" >&2
-        die "fakeaws exited before listening"
-    fi
-    [[ $SECONDS -lt $deadline ]] || die "fakeaws did not print its 'listening' line within ${FAKEAWS_START_TIMEOUT_S}s"
-    sleep 0.05
-done
+launch_fakeaws --fleet "generated:$FLEET_SIZE:$REGION_COUNT" --latency-ms "$LATENCY_MS" \
+    --state-dir "$WORK/fakeaws" --print-env >"$WORK/fakeaws.env" 2>"$WORK/fakeaws.log"
+await_fakeaws listening
 # shellcheck disable=SC1091
 source "$WORK/fakeaws.env"
 [[ -n ${AWS_ENDPOINT_URL:-} ]] || die "fakeaws printed no AWS_ENDPOINT_URL"
@@ -247,15 +178,9 @@ echo "| \`bastionless-cli --version\` | $(us_to_ms "$cli_median") | $(us_to_ms "
 echo "| \`/bin/true\` (reference) | $(us_to_ms "$true_median") | $(us_to_ms "$(percentile "$WORK/startup-true.report" 1 90)") | 1.00× | $(kib_to_mib "$(column_max "$WORK/startup-true.report" 2)") |"
 echo
 [[ -n $FAKEAWS_HWM_KIB ]] && echo "fakeaws itself peaked at $(kib_to_mib "$FAKEAWS_HWM_KIB") MiB RSS (VmHWM) over the list runs."
-echo "Machine: $(nproc) CPUs, $(uname -sr); build: ${BUILD_TYPE:-unknown}${SANITIZED:+, BL_SANITIZE=$SANITIZED}; commit: $(git -C "$SOURCE_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)."
-case "$BUILD_TYPE" in
-Release | RelWithDebInfo) ;;
-*) echo "Note: a ${BUILD_TYPE:-unconfigured} build; publish numbers from RelWithDebInfo or Release only." ;;
-esac
+echo "Machine: $(nproc) CPUs, $(uname -sr); build: $(build_and_commit)."
+note_unpublished_build_type
 echo "The CLI handles answers on one thread, so its CPU time is a second floor under the wall time, whatever the concurrency."
 echo "Peak RSS is the child's ru_maxrss from wait4(); it includes about 1 MiB inherited from the harness until exec (see /bin/true)."
 echo
-knobs=""
-[[ -z ${BL_BENCH_RUNS:-} ]] || knobs+="BL_BENCH_RUNS=$RUNS "
-[[ -z ${BL_BENCH_STARTUP_RUNS:-} ]] || knobs+="BL_BENCH_STARTUP_RUNS=$STARTUP_RUNS "
-echo "Command: ${knobs}tests/bench/bench-list.sh $BUILD_DIR"
+print_command bench-list.sh BL_BENCH_RUNS BL_BENCH_STARTUP_RUNS

@@ -7,56 +7,13 @@
 #include "tests/unit/tunnel/TcpTarget.h"
 #include "tests/unit/tunnel/TestSockets.h"
 
+#include "tests/common/StdioPipes.h"
+
 #include "core/ssm/SsmTransport.h"
 #include "core/tunnel/StdioTunnel.h"
 #include "core/tunnel/TunnelListener.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 using namespace bl;
-
-namespace {
-
-// Two pipes standing in for ssh's: the test writes to in[1] and reads from out[0].
-struct Pipes
-{
-    int in[2] = {-1, -1};
-    int out[2] = {-1, -1};
-    bool ok = false;
-    Pipes()
-    {
-        ok = ::pipe(in) == 0 && ::pipe(out) == 0;
-        if (ok)
-            ::fcntl(out[0], F_SETFL, O_NONBLOCK);
-    }
-    ~Pipes()
-    {
-        for (int fd : {in[0], in[1], out[0], out[1]}) {
-            if (fd >= 0)
-                ::close(fd);
-        }
-    }
-    void closeInput()
-    {
-        ::close(in[1]);
-        in[1] = -1;
-    }
-    QByteArray readAvailable()
-    {
-        QByteArray got;
-        char buf[65536];
-        for (;;) {
-            const ssize_t n = ::read(out[0], buf, sizeof buf);
-            if (n <= 0)
-                break;
-            got.append(buf, n);
-        }
-        return got;
-    }
-};
-
-} // namespace
 
 class TestSsmDocuments : public QObject
 {
@@ -133,15 +90,15 @@ void TestSsmDocuments::sshSessionStream()
 void TestSsmDocuments::sshSessionThroughStdio()
 {
     auto t = transport(SsmTransportOptions::Document::SshSession, 22);
-    Pipes p;
-    QVERIFY(p.ok);
-    StdioTunnel stdio(*t, p.in[0], p.out[1]);
+    StdioPipes p;
+    QVERIFY(p.ok());
+    StdioTunnel stdio(*t, p.tunnelInput(), p.tunnelOutput());
     stdio.setRefuseTerminal(false);
     QSignalSpy finished(&stdio, &StdioTunnel::finished);
     QSignalSpy failed(&stdio, &StdioTunnel::failed);
     QVERIFY(stdio.start().ok());
     const QByteArray hello = "SSH-2.0-OpenSSH_9.2 through Session Manager\r\n";
-    QCOMPARE(::write(p.in[1], hello.constData(), static_cast<size_t>(hello.size())), ssize_t(hello.size()));
+    QVERIFY(p.send(hello));
     QByteArray got;
     QTRY_VERIFY_WITH_TIMEOUT((got += p.readAvailable()) == hello, 15000);
     p.closeInput();

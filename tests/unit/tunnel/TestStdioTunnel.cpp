@@ -5,13 +5,14 @@
 #include "TcpTarget.h"
 #include "TestSockets.h"
 
+#include "tests/common/StdioPipes.h"
+
 #include "core/tunnel/DirectTransport.h"
 #include "core/tunnel/StdioTunnel.h"
 
 #include <QTest>
 #include <QTimer>
 
-#include <cerrno>
 #include <cstdlib>
 #include <fcntl.h>
 #include <unistd.h>
@@ -19,44 +20,6 @@
 using namespace bl;
 
 namespace {
-
-// Two pipes: the test writes to toTunnel and reads from fromTunnel.
-struct Pipes
-{
-    int in[2] = {-1, -1};
-    int out[2] = {-1, -1};
-    bool ok = false;
-    Pipes()
-    {
-        ok = ::pipe(in) == 0 && ::pipe(out) == 0;
-        if (ok)
-            ::fcntl(out[0], F_SETFL, O_NONBLOCK);
-    }
-    ~Pipes()
-    {
-        for (int fd : {in[0], in[1], out[0], out[1]}) {
-            if (fd >= 0)
-                ::close(fd);
-        }
-    }
-    void closeInput()
-    {
-        ::close(in[1]);
-        in[1] = -1;
-    }
-    QByteArray readAvailable()
-    {
-        QByteArray got;
-        char buf[65536];
-        for (;;) {
-            const ssize_t n = ::read(out[0], buf, sizeof buf);
-            if (n <= 0)
-                break;
-            got.append(buf, n);
-        }
-        return got;
-    }
-};
 
 quint16 freePort()
 {
@@ -77,12 +40,12 @@ private Q_SLOTS:
         TcpTarget echo;
         QVERIFY(echo.listen());
         DirectTransport transport({{}, QStringLiteral("127.0.0.1"), echo.port(), 5000});
-        Pipes p;
-        QVERIFY(p.ok);
-        StdioTunnel stdio(transport, p.in[0], p.out[1]);
+        StdioPipes p;
+        QVERIFY(p.ok());
+        StdioTunnel stdio(transport, p.tunnelInput(), p.tunnelOutput());
         QSignalSpy finished(&stdio, &StdioTunnel::finished);
         QVERIFY(stdio.start().ok());
-        QCOMPARE(::write(p.in[1], "hello\n", 6), ssize_t(6));
+        QVERIFY(p.send(QByteArrayLiteral("hello\n")));
         QByteArray got;
         QTRY_VERIFY_WITH_TIMEOUT((got += p.readAvailable()) == "hello\n", 5000);
         p.closeInput();
@@ -91,7 +54,7 @@ private Q_SLOTS:
         QCOMPARE(stdio.bytesOut(), qint64(6));
         QTRY_COMPARE_WITH_TIMEOUT(echo.openNow(), 0, 5000);
         // While it runs, the descriptors are non-blocking (flagsAreRestored checks they get their mode back).
-        QVERIFY(::fcntl(p.in[0], F_GETFL) & O_NONBLOCK);
+        QVERIFY(::fcntl(p.tunnelInput(), F_GETFL) & O_NONBLOCK);
     }
 
     void flagsAreRestored()
@@ -99,14 +62,14 @@ private Q_SLOTS:
         TcpTarget echo;
         QVERIFY(echo.listen());
         DirectTransport transport({{}, QStringLiteral("127.0.0.1"), echo.port(), 5000});
-        Pipes p;
+        StdioPipes p;
         {
-            StdioTunnel stdio(transport, p.in[0], p.out[1]);
+            StdioTunnel stdio(transport, p.tunnelInput(), p.tunnelOutput());
             QVERIFY(stdio.start().ok());
-            QVERIFY(::fcntl(p.out[1], F_GETFL) & O_NONBLOCK);
+            QVERIFY(::fcntl(p.tunnelOutput(), F_GETFL) & O_NONBLOCK);
         }
-        QVERIFY(!(::fcntl(p.in[0], F_GETFL) & O_NONBLOCK));
-        QVERIFY(!(::fcntl(p.out[1], F_GETFL) & O_NONBLOCK));
+        QVERIFY(!(::fcntl(p.tunnelInput(), F_GETFL) & O_NONBLOCK));
+        QVERIFY(!(::fcntl(p.tunnelOutput(), F_GETFL) & O_NONBLOCK));
     }
 
     void largeDownloadWithASlowReader()
@@ -116,8 +79,8 @@ private Q_SLOTS:
         source.setSourceBytes(total);
         QVERIFY(source.listen());
         DirectTransport transport({{}, QStringLiteral("127.0.0.1"), source.port(), 5000});
-        Pipes p;
-        StdioTunnel stdio(transport, p.in[0], p.out[1]);
+        StdioPipes p;
+        StdioTunnel stdio(transport, p.tunnelInput(), p.tunnelOutput());
         stdio.setHighWater(128 * 1024);
         QSignalSpy finished(&stdio, &StdioTunnel::finished);
         QVERIFY(stdio.start().ok());
@@ -125,12 +88,11 @@ private Q_SLOTS:
         bool intact = true;
         QTimer reader;
         connect(&reader, &QTimer::timeout, &stdio, [&] {
-            char buf[32768];
-            const ssize_t n = ::read(p.out[0], buf, sizeof buf);
-            if (n > 0) {
-                if (QByteArray(buf, n) != TcpTarget::pattern(received, n))
+            const QByteArray chunk = p.readSome(32768);
+            if (!chunk.isEmpty()) {
+                if (chunk != TcpTarget::pattern(received, chunk.size()))
                     intact = false;
-                received += n;
+                received += chunk.size();
             }
         });
         reader.start(1);
@@ -149,21 +111,20 @@ private Q_SLOTS:
         source.setSourceBytes(8 * 1024 * 1024);
         QVERIFY(source.listen());
         DirectTransport transport({{}, QStringLiteral("127.0.0.1"), source.port(), 5000});
-        Pipes p;
-        StdioTunnel stdio(transport, p.in[0], p.out[1]);
+        StdioPipes p;
+        StdioTunnel stdio(transport, p.tunnelInput(), p.tunnelOutput());
         QSignalSpy finished(&stdio, &StdioTunnel::finished);
         QVERIFY(stdio.start().ok());
         QTRY_VERIFY_WITH_TIMEOUT(stdio.bytesOut() > 0, 5000);
-        ::close(p.out[0]); // ssh exited: writes now fail with EPIPE instead of killing us
-        p.out[0] = -1;
+        p.closeOutput(); // ssh exited: writes now fail with EPIPE instead of killing us
         QVERIFY(finished.wait(5000));
     }
 
     void transportFailure()
     {
         DirectTransport transport({QStringLiteral("i-9"), QStringLiteral("127.0.0.1"), freePort(), 5000});
-        Pipes p;
-        StdioTunnel stdio(transport, p.in[0], p.out[1]);
+        StdioPipes p;
+        StdioTunnel stdio(transport, p.tunnelInput(), p.tunnelOutput());
         QSignalSpy failed(&stdio, &StdioTunnel::failed);
         QVERIFY(stdio.start().ok());
         QVERIFY(failed.wait(5000));
@@ -180,8 +141,8 @@ private Q_SLOTS:
         const int slave = ::open(::ptsname(master), O_RDWR | O_NOCTTY);
         QVERIFY(slave >= 0);
         DirectTransport transport({{}, QStringLiteral("127.0.0.1"), 9, 1000});
-        Pipes p;
-        StdioTunnel stdio(transport, slave, p.out[1]);
+        StdioPipes p;
+        StdioTunnel stdio(transport, slave, p.tunnelOutput());
         const auto r = stdio.start();
         QVERIFY(!r.ok());
         QCOMPARE(r.error().kind, ErrorKind::Usage);
