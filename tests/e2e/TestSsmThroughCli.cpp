@@ -81,17 +81,25 @@ private:
         return qint64(mib > 0 ? mib : defaultMiB) * 1024 * 1024;
     }
 
-    // Runs an upload and a download at the same time through port and checks both arrived intact.
-    void bulkBothWays(quint16 port, qint64 bytes)
+    // Runs an upload and a download at the same time through port and checks both arrived intact. A transfer that
+    // stalls for a minute fails (well inside QtTest's 5-minute watchdog), with what the agent and the CLI saw.
+    void bulkBothWays(CliRunner& tunnel, quint16 port, qint64 bytes)
     {
         const QByteArray only = qgetenv("BL_E2E_SSM_ONLY");
-        auto up = bulkUpload(port, only == "down" ? 0 : bytes, 11);
-        auto down = bulkDownload(port, only == "up" ? 0 : bytes, 22);
+        constexpr int stallSecs = 60;
+        auto up = bulkUpload(port, only == "down" ? 0 : bytes, 11, stallSecs);
+        auto down = bulkDownload(port, only == "up" ? 0 : bytes, 22, stallSecs);
         QTRY_VERIFY_WITH_TIMEOUT(up.wait_for(std::chrono::seconds(0)) == std::future_status::ready
                                      && down.wait_for(std::chrono::seconds(0)) == std::future_status::ready,
-                                 900000);
+                                 280000);
         const BulkResult u = up.get();
         const BulkResult d = down.get();
+        if (!u.ok || !d.ok) {
+            const fakeaws::SsmCounters& c = m_aws->ssmSessions().counters();
+            qWarning("agent: %lld retransmissions, %lld channels killed, peak %lld unacked messages", c.retransmissions,
+                     c.channelsKilled, c.peakUnackedMessages);
+            qWarning("tunnel log (end): %s", qPrintable(tunnel.errorsSoFar().right(6000)));
+        }
         QVERIFY2(u.ok, qPrintable(u.error));
         QVERIFY2(d.ok, qPrintable(d.error));
         qInfo("%lld MiB up in %.1f s (%.2f MB/s), down in %.1f s (%.2f MB/s)", bytes >> 20, u.seconds,
@@ -172,7 +180,7 @@ private Q_SLOTS:
         QString why;
         const quint16 port = startTunnel(tunnel, m_bulk->port(), &why);
         QVERIFY2(port != 0, qPrintable(why));
-        bulkBothWays(port, bulkBytes(256));
+        bulkBothWays(tunnel, port, bulkBytes(256));
         const fakeaws::SsmCounters& c = m_aws->ssmSessions().counters();
         qInfo("agent: %lld retransmissions, peak %lld unacked messages", c.retransmissions, c.peakUnackedMessages);
         stopTunnel(tunnel);
@@ -196,7 +204,7 @@ private Q_SLOTS:
         QString why;
         const quint16 port = startTunnel(tunnel, m_bulk->port(), &why);
         QVERIFY2(port != 0, qPrintable(why));
-        bulkBothWays(port, bulkBytes(256));
+        bulkBothWays(tunnel, port, bulkBytes(256));
         const fakeaws::SsmCounters& c = m_aws->ssmSessions().counters();
         qInfo("agent: %lld dropped, %lld reordered, %lld client messages lost, %lld retransmissions", c.droppedToClient,
               c.reorderedToClient, c.droppedFromClient, c.retransmissions);
@@ -215,7 +223,7 @@ private Q_SLOTS:
         QString why;
         const quint16 port = startTunnel(tunnel, m_bulk->port(), &why);
         QVERIFY2(port != 0, qPrintable(why));
-        bulkBothWays(port, bulkBytes(64));
+        bulkBothWays(tunnel, port, bulkBytes(64));
         QCOMPARE(m_aws->ssmSessions().counters().channelsKilled, 1);
         const auto session = m_aws->ssmSessions().session(m_aws->ssmSessions().lastSessionId());
         QVERIFY(session);

@@ -4,6 +4,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 CliRunner::CliRunner(QProcessEnvironment env, QObject* parent)
@@ -21,8 +22,12 @@ CliRunner::CliRunner(QProcessEnvironment env, QObject* parent)
                    asan + (asan.isEmpty() ? QString() : QStringLiteral(":"))
                        + QStringLiteral("fast_unwind_on_malloc=0"));
     m_process.setProcessEnvironment(env);
-    // No controlling terminal: an MFA or login prompt must fail cleanly instead of waiting for a person.
-    m_process.setChildProcessModifier([] { ::setsid(); });
+    // No controlling terminal: an MFA or login prompt must fail cleanly instead of waiting for a person. And the
+    // CLI dies with the test, even when the test is killed (a timed-out test must not leave a tunnel running).
+    m_process.setChildProcessModifier([] {
+        ::setsid();
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    });
     connect(&m_process, &QProcess::readyReadStandardOutput, this,
             [this] { m_out += m_process.readAllStandardOutput(); });
     connect(&m_process, &QProcess::readyReadStandardError, this, [this] { m_err += m_process.readAllStandardError(); });
@@ -79,6 +84,13 @@ QString CliRunner::outputSoFar()
     QTest::qWait(20);
     m_out += m_process.readAllStandardOutput();
     return QString::fromUtf8(m_out);
+}
+
+QString CliRunner::errorsSoFar()
+{
+    QTest::qWait(20);
+    m_err += m_process.readAllStandardError();
+    return QString::fromUtf8(m_err);
 }
 
 void CliRunner::sendSignal(int signo)

@@ -24,6 +24,8 @@ public:
     CliResult waitForFinished(int timeoutMs = 30000);
     // What the CLI printed so far (spins the event loop briefly first).
     QString outputSoFar();
+    // The same for stderr (e.g. a tunnel's -v log, to explain a failure while it still runs).
+    QString errorsSoFar();
     bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
     void sendSignal(int signo);
 
