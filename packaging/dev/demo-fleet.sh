@@ -83,6 +83,10 @@ fi
     >"$STATE/fakeaws.log" 2>&1 &
 PIDS+=($!)
 wait_for_line "$STATE/fakeaws.log" "listening on" "$!" fakeaws
+# The written config has one profile of each kind; the role that needs an MFA code would greet a newcomer with a
+# code prompt in the app before anything else, so the demo leaves that one out.
+awk '/^\[/ { skip = ($0 == "[profile assume-role-mfa]") } !skip' "$STATE/aws/config" >"$STATE/aws/config.demo"
+mv "$STATE/aws/config.demo" "$STATE/aws/config"
 
 # The demo's environment: profiles from the written config, the emulator's CA, an empty HOME, and settings of
 # its own (the OS user the stand-in sshd accepts) so that your real ~/.config is left alone.
