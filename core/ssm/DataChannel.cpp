@@ -412,6 +412,14 @@ void DataChannel::flushPreHandshake()
 
 void DataChannel::tick()
 {
+    // A safety net under resumeDelivery(): a consumer that made room without saying so still gets what is waiting,
+    // a tick later, instead of the session stalling with everything acked and nothing delivered.
+    if (!m_failed && !m_delivering && !m_inbox.empty() && m_inbox.begin()->first == m_expectedSeq) {
+        const qint64 before = m_expectedSeq;
+        drainInbox();
+        if (m_expectedSeq != before)
+            qCDebug(lcSsm) << "SSM delivery resumed by the timer at seq" << before;
+    }
     if (m_failed || !m_connected || m_paused || m_outbox.empty())
         return;
     // Every message whose ack is overdue goes again, not only the oldest (the agent's and the plugin's way):

@@ -99,7 +99,8 @@ public:
     // One frame from the WebSocket (binary; text is accepted too). Malformed frames are logged and dropped (the
     // sender retransmits); returns the decode/validation error for tests and diagnostics.
     Result<void> receiveFrame(const QByteArray& frame);
-    // Call every 100 ms: retransmits every unacked message sent longer than the RTO ago.
+    // Call every 100 ms: retransmits every unacked message sent longer than the RTO ago, and offers the sink what
+    // waits for it (in case the consumer made room without resumeDelivery()).
     void tick();
 
     // --- sending ---

@@ -24,6 +24,7 @@ private Q_SLOTS:
     void byteBoundedBufferStopsAcking();
     void refusedDeliveryBufferedAndAcked();
     void refusedDeliveryBeyondBoundNotAcked();
+    void tickDeliversWhatWaits();
     void refusedBufferedDataKeptUntilResume();
     void rttFromAcks();
     void retransmitsOverdueAfterRto();
@@ -293,6 +294,23 @@ void TestDataChannel::refusedDeliveryBeyondBoundNotAcked()
     QVERIFY(rig.feedData(4, chunk('e'))); // the retransmission
     QCOMPARE(rig.delivered, chunk('c') + chunk('d') + chunk('e'));
     QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), QList<qint64> {4});
+}
+
+void TestDataChannel::tickDeliversWhatWaits()
+{
+    // A consumer that makes room without calling resumeDelivery() still gets the data, on the next tick.
+    DataChannelRig rig;
+    rig.handshake();
+    rig.sinkReady = false;
+    QVERIFY(rig.feedData(2, "held"));
+    QVERIFY(rig.feedData(3, "-back"));
+    rig.take();
+    rig.sinkReady = true;
+    QVERIFY(rig.delivered.isEmpty());
+    rig.channel.tick();
+    QCOMPARE(rig.delivered, QByteArray("held-back"));
+    QCOMPARE(rig.channel.expectedReceiveSequence(), 4);
+    QVERIFY(rig.take().isEmpty()); // acked when buffered, not again
 }
 
 void TestDataChannel::refusedBufferedDataKeptUntilResume()
