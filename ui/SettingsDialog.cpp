@@ -55,7 +55,7 @@ SettingsDialog::SettingsDialog(AppSettings& settings, QStringList profiles, QWid
     m_error->setObjectName(QStringLiteral("errorLabel"));
     m_buttons->button(QDialogButtonBox::Save)->setObjectName(QStringLiteral("saveButton"));
 
-    m_transport->addItem(tr("Automatic (EICE when available, else direct)"), QStringLiteral("auto"));
+    m_transport->addItem(tr("Automatic (EICE, else Session Manager, else direct)"), QStringLiteral("auto"));
     m_transport->addItem(tr("EC2 Instance Connect Endpoint"), QStringLiteral("eice"));
     m_transport->addItem(tr("Direct TCP"), QStringLiteral("direct"));
     m_transport->addItem(tr("Session Manager (SSM)"), QStringLiteral("ssm"));
