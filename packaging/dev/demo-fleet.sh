@@ -91,8 +91,10 @@ mv "$STATE/aws/config.demo" "$STATE/aws/config"
 # The demo's environment: profiles from the written config, the emulator's CA, an empty HOME, and settings of
 # its own (the OS user the stand-in sshd accepts) so that your real ~/.config is left alone.
 mkdir -p "$STATE/config/Bastionless"
+# Every demo profile reaches the same emulated account, so the app groups the list by profile.
+printf '[mainWindow]\ngroupBy=profile\n' >"$STATE/config/Bastionless/Bastionless.conf"
 if [ -n "$OS_USER" ]; then
-    printf '[connect]\nosUser=%s\n' "$OS_USER" >"$STATE/config/Bastionless/Bastionless.conf"
+    printf '[connect]\nosUser=%s\n' "$OS_USER" >>"$STATE/config/Bastionless/Bastionless.conf"
 fi
 cat >"$STATE/demo-env.sh" <<ENV
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_PROFILE
@@ -106,6 +108,28 @@ export PATH='$(cd "$(dirname "$CLI")" && pwd):'"\$PATH"
 ENV
 # shellcheck disable=SC1091
 source "$STATE/demo-env.sh"
+
+# IAM Identity Center: log in once (the demo's SSO profiles share one session), approving the device code the
+# way a person would in the browser, so that the app opens with every profile listed.
+SSO_PROFILE="$(sed -n 's/^\[profile \(sso-[^]]*\)\]$/\1/p' "$AWS_CONFIG_FILE" | head -1)"
+if [ -n "$SSO_PROFILE" ] && command -v curl >/dev/null; then
+    echo "==> bastionless-cli login --profile $SSO_PROFILE   (the demo approves the device code itself)"
+    timeout 60 "$CLI" login --profile "$SSO_PROFILE" --no-browser >"$STATE/login.txt" 2>&1 &
+    LOGIN_PID=$!
+    URL=""
+    for _ in $(seq 1 100); do
+        URL="$(grep -oE 'https://127\.0\.0\.1:[0-9]+/device\?user_code=[A-Z0-9-]+' "$STATE/login.txt" | head -1 || true)"
+        [ -n "$URL" ] && break
+        sleep 0.1
+    done
+    [ -n "$URL" ] && { curl -s --cacert "$AWS_CA_BUNDLE" "$URL" >/dev/null || true; }
+    if wait "$LOGIN_PID"; then
+        tail -1 "$STATE/login.txt"
+    else
+        echo "(the SSO login did not complete; the app will show those profiles as not logged in)"
+    fi
+    echo
+fi
 
 echo "==> bastionless-cli whoami"
 "$CLI" whoami
