@@ -84,9 +84,9 @@ fi
 PIDS+=($!)
 wait_for_line "$STATE/fakeaws.log" "listening on" "$!" fakeaws
 # The written config has one profile of each kind; the role that needs an MFA code would greet a newcomer with a
-# code prompt in the app before anything else, so the demo leaves that one out.
-awk '/^\[/ { skip = ($0 == "[profile assume-role-mfa]") } !skip' "$STATE/aws/config" >"$STATE/aws/config.demo"
-mv "$STATE/aws/config.demo" "$STATE/aws/config"
+# code prompt in the app before anything else, so the app this script opens gets a copy without that one (the
+# CLI keeps it: `whoami --profile assume-role-mfa` asks for the code).
+awk '/^\[/ { skip = ($0 == "[profile assume-role-mfa]") } !skip' "$STATE/aws/config" >"$STATE/aws/config.app"
 
 # The demo's environment: profiles from the written config, the emulator's CA, an empty HOME, and settings of
 # its own (the OS user the stand-in sshd accepts) so that your real ~/.config is left alone.
@@ -147,7 +147,7 @@ if [ -t 0 ] && [ -t 1 ]; then
     if [ "$GUI" -eq 1 ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x "$APP" ]; then
         echo
         echo "==> Opening the desktop app on the demo fleet: double-click a running Linux instance for a shell."
-        "$APP" >"$STATE/app.log" 2>&1 &
+        AWS_CONFIG_FILE="$STATE/aws/config.app" "$APP" >"$STATE/app.log" 2>&1 &
         PIDS+=($!)
     fi
     cat <<MSG
