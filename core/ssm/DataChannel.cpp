@@ -239,10 +239,7 @@ void DataChannel::handleStreamData(const SsmMessage& msg)
         return;
     }
     if (seq > m_expectedSeq) {
-        // Past the bound it is not acked, so the agent keeps it and retransmits; never drop something we
-        // acknowledged (§11.5).
-        if (!bufferAcked(msg))
-            qCDebug(lcSsm) << "SSM receive buffer full; not acknowledging seq" << seq;
+        bufferAcked(msg);
         return;
     }
     // In order.
@@ -260,8 +257,7 @@ void DataChannel::handleStreamData(const SsmMessage& msg)
             // The consumer is busy (smux limit, no local client yet). Keep the message, acked, as if it had come
             // early: not acking it would leave the agent to repair everything behind it at one message per
             // 100 ms (it resends only its oldest, §6.5). Only past the byte bound is it left unacked (§11.5).
-            if (!bufferAcked(msg))
-                qCDebug(lcSsm) << "SSM receive buffer full; not acknowledging seq" << seq;
+            bufferAcked(msg);
             return;
         }
         // Counted before the ack goes out: delivered means received, even if the ack is lost (§11.2).
@@ -271,15 +267,17 @@ void DataChannel::handleStreamData(const SsmMessage& msg)
     drainInbox();
 }
 
-bool DataChannel::bufferAcked(const SsmMessage& msg)
+void DataChannel::bufferAcked(const SsmMessage& msg)
 {
     const qint64 cost = inboxCost(msg);
-    if (m_inboxBytes + cost > m_options.receiveBufferBytes)
-        return false;
+    if (m_inboxBytes + cost > m_options.receiveBufferBytes) {
+        // Not acked, so the agent keeps it and retransmits; never drop something we acknowledged (§11.5).
+        qCDebug(lcSsm) << "SSM receive buffer full; not acknowledging seq" << msg.sequenceNumber;
+        return;
+    }
     m_inbox.emplace(msg.sequenceNumber, msg);
     m_inboxBytes += cost;
     sendAck(msg);
-    return true;
 }
 
 void DataChannel::drainInbox()
@@ -414,7 +412,7 @@ void DataChannel::tick()
 {
     // A safety net under resumeDelivery(): a consumer that made room without saying so still gets what is waiting,
     // a tick later, instead of the session stalling with everything acked and nothing delivered.
-    if (!m_failed && !m_delivering && !m_inbox.empty() && m_inbox.begin()->first == m_expectedSeq) {
+    if (!m_failed && !m_inbox.empty() && m_inbox.begin()->first == m_expectedSeq) {
         const qint64 before = m_expectedSeq;
         drainInbox();
         if (m_expectedSeq != before)

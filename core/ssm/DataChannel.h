@@ -162,8 +162,9 @@ private:
     void handleAcknowledge(const SsmAcknowledge& ack);
     Delivery process(const SsmMessage& msg);
     void drainInbox();
-    // Keeps msg (not yet deliverable) and acks it; false, and no ack, when that would pass receiveBufferBytes.
-    bool bufferAcked(const SsmMessage& msg);
+    // Keeps msg (not yet deliverable) and acks it; leaves it unacked (and logs) when it would pass
+    // receiveBufferBytes.
+    void bufferAcked(const SsmMessage& msg);
     void handleHandshakeRequest(const SsmMessage& msg);
     void handleHandshakeComplete(const SsmMessage& msg);
     void flushPreHandshake();
