@@ -229,17 +229,21 @@ void DataChannel::handleStreamData(const SsmMessage& msg)
     const qint64 seq = msg.sequenceNumber;
     if (seq < m_expectedSeq) {
         // Delivered already; our ack may have been lost and the agent only retransmits its oldest message (§11.4).
+        ++m_stats.duplicates;
         sendAck(msg);
         return;
     }
-    if (m_inbox.count(seq)) {
-        // Buffered (and acked) already: ack again, deliver at most once.
-        sendAck(msg);
+    if (const auto kept = m_inbox.find(seq); kept != m_inbox.end()) {
+        // Kept already: deliver at most once. An acked one is acked again (that ack may have been lost); a refused
+        // one is acked when the sink takes it, which this retransmission gives another chance to.
+        ++m_stats.duplicates;
+        if (kept->second.acked)
+            sendAck(msg);
         drainInbox();
         return;
     }
     if (seq > m_expectedSeq) {
-        bufferAcked(msg);
+        keep(msg);
         return;
     }
     // In order.
@@ -254,10 +258,11 @@ void DataChannel::handleStreamData(const SsmMessage& msg)
         const Delivery d = process(msg);
         m_delivering = false;
         if (d == Delivery::Refused) {
-            // The consumer is busy (smux limit, no local client yet). Keep the message, acked, as if it had come
-            // early: not acking it would leave the agent to repair everything behind it at one message per
-            // 100 ms (it resends only its oldest, §6.5). Only past the byte bound is it left unacked (§11.5).
-            bufferAcked(msg);
+            // The consumer is busy (smux at its limit, a slow local client, none yet in basic mode). Keep the
+            // message, as if it had come early: leaving it unacked and unkept would make the agent repair everything
+            // behind it at one message per 100 ms (it resends only its oldest, §6.5).
+            ++m_stats.refusals;
+            keep(msg);
             return;
         }
         // Counted before the ack goes out: delivered means received, even if the ack is lost (§11.2).
@@ -267,17 +272,31 @@ void DataChannel::handleStreamData(const SsmMessage& msg)
     drainInbox();
 }
 
-void DataChannel::bufferAcked(const SsmMessage& msg)
+bool DataChannel::keep(const SsmMessage& msg)
 {
     const qint64 cost = inboxCost(msg);
     if (m_inboxBytes + cost > m_options.receiveBufferBytes) {
         // Not acked, so the agent keeps it and retransmits; never drop something we acknowledged (§11.5).
-        qCDebug(lcSsm) << "SSM receive buffer full; not acknowledging seq" << msg.sequenceNumber;
-        return;
+        ++m_stats.notKept;
+        if (!m_loggedFull) {
+            m_loggedFull = true;
+            qCDebug(lcSsm) << "SSM receive buffer full at" << m_inboxBytes << "bytes; not keeping or acknowledging"
+                           << "seq" << msg.sequenceNumber << "and later ones until there is room";
+        }
+        return false;
     }
-    m_inbox.emplace(msg.sequenceNumber, msg);
+    m_loggedFull = false;
+    // Acked at once while the buffer is at most half full, so the agent's RTT estimate stays true and a brief hold-up
+    // costs nothing. Past half, the consumer is falling behind: kept but acked only on delivery, so the agent's
+    // oldest unacked message stays here and a sender with a window stops; acking everything kept would let a fast
+    // agent run on until the bound, after which every message not kept waits for its one-per-100-ms repair (§11.5).
+    const bool ack = m_inboxBytes + cost <= m_options.receiveBufferBytes / 2;
+    m_inbox.emplace(msg.sequenceNumber, Incoming {msg, ack});
     m_inboxBytes += cost;
-    sendAck(msg);
+    m_stats.peakBufferedBytes = qMax(m_stats.peakBufferedBytes, m_inboxBytes);
+    if (ack)
+        sendAck(msg);
+    return true;
 }
 
 void DataChannel::drainInbox()
@@ -287,11 +306,14 @@ void DataChannel::drainInbox()
     m_delivering = true;
     while (!m_failed && !m_inbox.empty() && m_inbox.begin()->first == m_expectedSeq) {
         auto node = m_inbox.begin();
-        if (process(node->second) == Delivery::Refused)
-            break; // acked already, so kept until the sink takes it (§11.1)
-        m_inboxBytes -= inboxCost(node->second);
+        if (process(node->second.message) == Delivery::Refused)
+            break; // kept until the sink takes it (§11.1)
+        const Incoming delivered = std::move(node->second);
+        m_inboxBytes -= inboxCost(delivered.message);
         m_inbox.erase(node);
         ++m_expectedSeq;
+        if (!delivered.acked)
+            sendAck(delivered.message);
     }
     m_delivering = false;
 }

@@ -7,8 +7,10 @@
 //  * Handshake: acks HandshakeRequest, answers HandshakeResponse, acks HandshakeComplete, then emits ready().
 //    Data and flags given before that are queued (the agent discards data received before the handshake).
 //  * Receive: in-order delivery exactly once to the sink; out-of-order messages and messages the sink refuses are
-//    acked and kept (bounded by bytes, not acked beyond the bound, so the sender's retransmission brings those
-//    back) until delivered; duplicates are re-acked, never delivered twice.
+//    kept until delivered, bounded by bytes: acked when kept while the buffer is at most half full, acked on
+//    delivery past half (so the sender's oldest unacked message stays put and a sender with a window stops instead
+//    of filling the buffer), neither kept nor acked past the bound (the sender retransmits those). Duplicates of
+//    acked messages are re-acked, never delivered twice.
 //  * Send: sequence numbers from 0, never reset; every message kept until acked; every message unacked for longer
 //    than the RTO is retransmitted (on tick()); nothing is lost across a reconnect; pause_publication pauses sending.
 //
@@ -57,8 +59,8 @@ struct SsmHandshakeInfo
 struct DataChannelOptions
 {
     int maxPayload = 1024; // bytes per Output message (§7)
-    // Messages acked but not yet delivered (early, or refused by a busy sink) kept at most; well above what an agent
-    // has in flight, so acks stop only when the consumer has stalled for a long time.
+    // Messages kept but not yet delivered (early ones, acked, or ones a busy sink refused, not acked yet) at most;
+    // well above what an agent has in flight, so it is reached only when the consumer has stalled for a long time.
     qint64 receiveBufferBytes = 32 * 1024 * 1024;
     qint64 sendWindowBytes = 1024 * 1024; // canWrite() is false at or above this many unacked bytes
     int maxResends = 3000; // resends of one message before failed() (~5 min at the 100 ms tick)
@@ -73,8 +75,8 @@ public:
     // At most this many overdue messages are sent again per tick (all of a 1 MiB window of 1 KiB messages).
     static constexpr int kMaxResendsPerTick = 1024;
 
-    // Returns true when the bytes were taken, false when the consumer is not ready (then the message is kept, and
-    // acked while the receive buffer has room, and offered again on resumeDelivery()).
+    // Returns true when the bytes were taken, false when the consumer is not ready (then the message is kept while
+    // the receive buffer has room and offered again on resumeDelivery() or tick()).
     using Sink = std::function<bool(const QByteArray& payload)>;
 
     // clock must outlive the channel. clientId: fixed per session (a new one when null).
@@ -125,6 +127,15 @@ public:
     qint64 bufferedReceiveBytes() const { return m_inboxBytes; }
     int bufferedReceiveCount() const { return static_cast<int>(m_inbox.size()); }
     qint64 retransmissions() const { return m_retransmissions; }
+    // Receive-side figures for diagnostics (logged at the end of a session with -v).
+    struct ReceiveStats
+    {
+        qint64 refusals = 0; // times the sink refused a message
+        qint64 notKept = 0; // messages neither kept nor acked because the buffer was full
+        qint64 duplicates = 0; // messages that came again
+        qint64 peakBufferedBytes = 0;
+    };
+    const ReceiveStats& receiveStats() const { return m_stats; }
 
 Q_SIGNALS:
     // A binary frame for the WebSocket.
@@ -140,6 +151,11 @@ Q_SIGNALS:
     void failed(const bl::Error& error);
 
 private:
+    struct Incoming
+    {
+        SsmMessage message;
+        bool acked = false; // when kept, or else once delivered
+    };
     struct Outgoing
     {
         QByteArray frame;
@@ -162,9 +178,9 @@ private:
     void handleAcknowledge(const SsmAcknowledge& ack);
     Delivery process(const SsmMessage& msg);
     void drainInbox();
-    // Keeps msg (not yet deliverable) and acks it; leaves it unacked (and logs) when it would pass
-    // receiveBufferBytes.
-    void bufferAcked(const SsmMessage& msg);
+    // Keeps msg (not yet deliverable), acked while the buffer is at most half full; returns false (keeps nothing,
+    // acks nothing, logs) when it would pass receiveBufferBytes.
+    bool keep(const SsmMessage& msg);
     void handleHandshakeRequest(const SsmMessage& msg);
     void handleHandshakeComplete(const SsmMessage& msg);
     void flushPreHandshake();
@@ -192,9 +208,11 @@ private:
 
     // Receiving.
     qint64 m_expectedSeq = 0;
-    std::map<qint64, SsmMessage> m_inbox; // acked, waiting for the gap or the sink
+    std::map<qint64, Incoming> m_inbox; // waiting for the gap or the sink
     qint64 m_inboxBytes = 0;
     bool m_delivering = false; // guards drainInbox() against re-entry from the sink or signal handlers
+    bool m_loggedFull = false;
+    ReceiveStats m_stats;
 };
 
 } // namespace bl

@@ -80,6 +80,15 @@ void SsmSession::setState(State state)
     if (m_state == state)
         return;
     m_state = state;
+    if (isFinished() && !m_ticket.sessionId.isEmpty()) {
+        const DataChannel::ReceiveStats& r = m_channel->receiveStats();
+        qCDebug(lcSsm).noquote() << "SSM session" << m_ticket.sessionId
+                                 << "data channel:" << m_channel->nextSendSequence() << "messages sent,"
+                                 << m_channel->retransmissions() << "resent;" << m_channel->expectedReceiveSequence()
+                                 << "received," << r.duplicates << "came again," << r.refusals
+                                 << "refused by a busy consumer," << r.notKept
+                                 << "not kept for want of room; peak buffered" << r.peakBufferedBytes << "bytes";
+    }
     Q_EMIT stateChanged(state);
 }
 

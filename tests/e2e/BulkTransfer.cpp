@@ -3,6 +3,8 @@
 #include <QCryptographicHash>
 #include <QElapsedTimer>
 
+#include <chrono>
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
@@ -100,7 +102,8 @@ int connectTo(quint16 port, int timeoutSecs)
     return fd;
 }
 
-BulkResult transfer(quint16 port, qint64 bytes, quint32 seed, int timeoutSecs, bool upload)
+// readRate (bytes per second, download only, 0 = as fast as possible) makes a reader slower than the tunnel.
+BulkResult transfer(quint16 port, qint64 bytes, quint32 seed, int timeoutSecs, bool upload, qint64 readRate = 0)
 {
     BulkResult r;
     r.bytes = bytes;
@@ -133,6 +136,12 @@ BulkResult transfer(quint16 port, qint64 bytes, quint32 seed, int timeoutSecs, b
         if (upload) {
             ok = sendAll(fd, expect.constData(), n);
         } else {
+            if (readRate > 0) {
+                const qint64 dueNs = (bytes - left) * 1000000000 / readRate;
+                const qint64 aheadNs = dueNs - timer.nsecsElapsed();
+                if (aheadNs > 0)
+                    std::this_thread::sleep_for(std::chrono::nanoseconds(aheadNs));
+            }
             ok = recvAll(fd, block.data(), n);
             if (ok)
                 theirs.addData(QByteArrayView(block.constData(), n));
@@ -205,6 +214,12 @@ BulkServer::~BulkServer()
         m_acceptor.join();
     if (m_fd >= 0)
         ::close(m_fd);
+    {
+        // A test that failed mid-transfer leaves workers blocked in send() to a tunnel nobody reads any more.
+        const std::lock_guard<std::mutex> lock(m_mutex);
+        for (int fd : m_open)
+            ::shutdown(fd, SHUT_RDWR);
+    }
     for (auto& w : m_workers)
         w.join();
 }
@@ -221,6 +236,10 @@ void BulkServer::acceptLoop()
         timeval tv {600, 0};
         ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        {
+            const std::lock_guard<std::mutex> lock(m_mutex);
+            m_open.push_back(fd);
+        }
         m_workers.emplace_back([this, fd] { serve(fd); });
     }
 }
@@ -263,6 +282,8 @@ void BulkServer::serve(int fd)
     ::shutdown(fd, SHUT_WR);
     char drain[256];
     while (::recv(fd, drain, sizeof drain, 0) > 0) { }
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    std::erase(m_open, fd);
     ::close(fd);
 }
 
@@ -271,7 +292,7 @@ std::future<BulkResult> bulkUpload(quint16 port, qint64 bytes, quint32 seed, int
     return std::async(std::launch::async, [=] { return transfer(port, bytes, seed, timeoutSecs, true); });
 }
 
-std::future<BulkResult> bulkDownload(quint16 port, qint64 bytes, quint32 seed, int timeoutSecs)
+std::future<BulkResult> bulkDownload(quint16 port, qint64 bytes, quint32 seed, int timeoutSecs, qint64 readRate)
 {
-    return std::async(std::launch::async, [=] { return transfer(port, bytes, seed, timeoutSecs, false); });
+    return std::async(std::launch::async, [=] { return transfer(port, bytes, seed, timeoutSecs, false, readRate); });
 }

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <future>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -40,9 +41,12 @@ private:
     std::atomic<bool> m_stop {false};
     std::thread m_acceptor;
     std::vector<std::thread> m_workers;
+    std::mutex m_mutex;
+    std::vector<int> m_open; // connections being served, shut down by the destructor so that no worker blocks it
 };
 
 // Uploads `bytes` pseudo-random bytes to 127.0.0.1:port (a BulkServer, possibly through a tunnel).
 std::future<BulkResult> bulkUpload(quint16 port, qint64 bytes, quint32 seed, int timeoutSecs = 600);
-// Downloads `bytes` from it.
-std::future<BulkResult> bulkDownload(quint16 port, qint64 bytes, quint32 seed, int timeoutSecs = 600);
+// Downloads `bytes` from it, reading at most readRate bytes per second when readRate > 0 (a slow local client).
+std::future<BulkResult> bulkDownload(quint16 port, qint64 bytes, quint32 seed, int timeoutSecs = 600,
+                                     qint64 readRate = 0);

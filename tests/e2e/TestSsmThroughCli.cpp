@@ -12,6 +12,7 @@
 #include "tests/integration/CliRunner.h"
 #include "tests/integration/CliSandbox.h"
 
+#include <QDeadlineTimer>
 #include <QRegularExpression>
 #include <QTest>
 
@@ -88,26 +89,54 @@ private:
         return qint64(defaultMiB) * 1024 * 1024;
     }
 
+    // Waits for the transfers with the event loop running (the emulator lives on it). False after limitSecs: the
+    // caller prints what the agent and the CLI saw while QtTest's 5-minute watchdog (which counts the test's set-up
+    // too) has not fired yet. (QTRY_* would not do: it waits up to twice its timeout before it fails.)
+    static bool waitFor(const std::vector<std::future<BulkResult>*>& transfers, int limitSecs)
+    {
+        QDeadlineTimer deadline {std::chrono::seconds(limitSecs)};
+        for (;;) {
+            bool done = true;
+            for (std::future<BulkResult>* f : transfers)
+                done = done && f->wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+            if (done)
+                return true;
+            if (deadline.hasExpired())
+                return false;
+            QTest::qWait(50);
+        }
+    }
+
+    // Prints what the agent and the tunnel saw; with stop, also ends the tunnel, so that transfers still running
+    // fail at once (their connections close) instead of holding the test up.
+    void explain(CliRunner& tunnel, bool stop = false) const
+    {
+        const fakeaws::SsmCounters& c = m_aws->ssmSessions().counters();
+        qWarning("agent: %lld retransmissions, %lld channels killed, peak %lld unacked messages", c.retransmissions,
+                 c.channelsKilled, c.peakUnackedMessages);
+        qWarning("tunnel log (end): %s", qPrintable(tunnel.errorsSoFar().right(6000)));
+        if (stop) {
+            tunnel.sendSignal(SIGKILL);
+            tunnel.waitForFinished(5000);
+        }
+    }
+
     // Runs an upload and a download at the same time through port and checks both arrived intact. A transfer that
-    // stalls for a minute, or crawls for over 200 s, fails (inside QtTest's 5-minute watchdog, which counts
-    // the test's set-up too), with what the agent and the CLI saw.
+    // stalls for a minute, or crawls for over 200 s, fails with what the agent and the CLI saw.
     void bulkBothWays(CliRunner& tunnel, quint16 port, qint64 bytes)
     {
         const QByteArray only = qgetenv("BL_E2E_SSM_ONLY");
         constexpr int stallSecs = 60;
         auto up = bulkUpload(port, only == "down" ? 0 : bytes, 11, stallSecs);
         auto down = bulkDownload(port, only == "up" ? 0 : bytes, 22, stallSecs);
-        QTRY_VERIFY_WITH_TIMEOUT(up.wait_for(std::chrono::seconds(0)) == std::future_status::ready
-                                     && down.wait_for(std::chrono::seconds(0)) == std::future_status::ready,
-                                 200000);
+        if (!waitFor({&up, &down}, 200)) {
+            explain(tunnel, true);
+            QFAIL("the transfers were still running after 200 s");
+        }
         const BulkResult u = up.get();
         const BulkResult d = down.get();
-        if (!u.ok || !d.ok) {
-            const fakeaws::SsmCounters& c = m_aws->ssmSessions().counters();
-            qWarning("agent: %lld retransmissions, %lld channels killed, peak %lld unacked messages", c.retransmissions,
-                     c.channelsKilled, c.peakUnackedMessages);
-            qWarning("tunnel log (end): %s", qPrintable(tunnel.errorsSoFar().right(6000)));
-        }
+        if (!u.ok || !d.ok)
+            explain(tunnel);
         QVERIFY2(u.ok, qPrintable(u.error));
         QVERIFY2(d.ok, qPrintable(d.error));
         qInfo("%lld MiB up in %.1f s (%.2f MB/s), down in %.1f s (%.2f MB/s)", bytes >> 20, u.seconds,
@@ -191,6 +220,36 @@ private Q_SLOTS:
         bulkBothWays(tunnel, port, bulkBytes(256));
         const fakeaws::SsmCounters& c = m_aws->ssmSessions().counters();
         qInfo("agent: %lld retransmissions, peak %lld unacked messages", c.retransmissions, c.peakUnackedMessages);
+        stopTunnel(tunnel);
+    }
+
+    // A local client that reads far slower than the agent sends (a slow disk, a throttled copy): what the consumer
+    // refuses is kept but not acknowledged, so the agent backs off instead of overrunning the client's receive
+    // buffer, and the download arrives whole at the reader's pace. (Acknowledging refused data let the agent run
+    // 32 MiB ahead; every message after that waited for its one-per-100-ms repair: a crawl of about 10 KB/s.)
+    void slowReaderDownload()
+    {
+        CliRunner tunnel(m_sandbox->env);
+        QString why;
+        const quint16 port = startTunnel(tunnel, m_bulk->port(), &why);
+        QVERIFY2(port != 0, qPrintable(why));
+        const qint64 bytes = bulkBytes(64);
+        constexpr qint64 readRate = 4 * 1000 * 1000;
+        auto down = bulkDownload(port, bytes, 33, 60, readRate);
+        const int paceSecs = int(bytes / readRate);
+        if (!waitFor({&down}, 3 * paceSecs + 60)) {
+            explain(tunnel, true);
+            QFAIL(qPrintable(QStringLiteral("a download paced at 4 MB/s (%1 s) was still running after %2 s")
+                                 .arg(paceSecs)
+                                 .arg(3 * paceSecs + 60)));
+        }
+        const BulkResult d = down.get();
+        if (!d.ok)
+            explain(tunnel);
+        QVERIFY2(d.ok, qPrintable(d.error));
+        const fakeaws::SsmCounters& c = m_aws->ssmSessions().counters();
+        qInfo("%lld MiB read at 4 MB/s in %.1f s; agent: %lld retransmissions, peak %lld unacked messages", bytes >> 20,
+              d.seconds, c.retransmissions, c.peakUnackedMessages);
         stopTunnel(tunnel);
     }
 

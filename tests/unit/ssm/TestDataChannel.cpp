@@ -24,6 +24,7 @@ private Q_SLOTS:
     void byteBoundedBufferStopsAcking();
     void refusedDeliveryBufferedAndAcked();
     void refusedDeliveryBeyondBoundNotAcked();
+    void pastHalfTheBufferAckedOnDelivery();
     void tickDeliversWhatWaits();
     void refusedBufferedDataKeptUntilResume();
     void rttFromAcks();
@@ -227,7 +228,8 @@ void TestDataChannel::queueAcrossReconnect()
 
 void TestDataChannel::byteBoundedBufferStopsAcking()
 {
-    // §11.5: 3 messages of 100 bytes fit; beyond that the channel stops acking instead of dropping acked data.
+    // §11.5: 3 messages of 100 bytes fit. Up to half of that they are acked when kept, past half only on delivery,
+    // past the bound neither kept nor acked: the channel stops acking instead of dropping acked data.
     DataChannelOptions options;
     options.receiveBufferBytes = 3 * (SsmMessage::FullHeaderSize + 100);
     DataChannelRig rig(options);
@@ -235,12 +237,14 @@ void TestDataChannel::byteBoundedBufferStopsAcking()
     auto chunk = [](char c) { return QByteArray(100, c); };
     for (int seq = 3; seq <= 7; ++seq)
         QVERIFY(rig.feedData(seq, chunk(char('a' + seq))));
-    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), (QList<qint64> {3, 4, 5}));
+    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), QList<qint64> {3});
+    QCOMPARE(rig.channel.bufferedReceiveCount(), 3);
     QVERIFY(rig.channel.bufferedReceiveBytes() <= options.receiveBufferBytes);
     QVERIFY(rig.delivered.isEmpty());
+    QCOMPARE(rig.channel.receiveStats().notKept, 2);
 
     QVERIFY(rig.feedData(2, chunk('c')));
-    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), QList<qint64> {2});
+    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), (QList<qint64> {2, 4, 5})); // 4 and 5 once delivered
     QCOMPARE(rig.delivered, chunk('c') + chunk('d') + chunk('e') + chunk('f'));
     // The unacked ones come back by retransmission and are delivered then.
     QVERIFY(rig.feedData(6, chunk('g')));
@@ -286,14 +290,46 @@ void TestDataChannel::refusedDeliveryBeyondBoundNotAcked()
     rig.sinkReady = false;
     for (int seq = 2; seq <= 4; ++seq)
         QVERIFY(rig.feedData(seq, chunk(char('a' + seq))));
-    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), (QList<qint64> {2, 3}));
+    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), QList<qint64> {2}); // 3 kept past half: acked on delivery
     rig.sinkReady = true;
     rig.channel.resumeDelivery();
     QCOMPARE(rig.delivered, chunk('c') + chunk('d'));
+    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), QList<qint64> {3});
     QCOMPARE(rig.channel.expectedReceiveSequence(), 4);
     QVERIFY(rig.feedData(4, chunk('e'))); // the retransmission
     QCOMPARE(rig.delivered, chunk('c') + chunk('d') + chunk('e'));
     QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), QList<qint64> {4});
+}
+
+void TestDataChannel::pastHalfTheBufferAckedOnDelivery()
+{
+    // A consumer slower than the agent: once the kept data passes half the buffer, what comes is kept but acked
+    // only when the consumer takes it, so the agent's oldest unacked message stays put and an agent with a window
+    // stops sending instead of overrunning the buffer (after which it would repair message by message).
+    DataChannelOptions options;
+    options.receiveBufferBytes = 4 * (SsmMessage::FullHeaderSize + 100);
+    DataChannelRig rig(options);
+    rig.handshake();
+    auto chunk = [](char c) { return QByteArray(100, c); };
+    rig.sinkReady = false;
+    for (int seq = 2; seq <= 5; ++seq)
+        QVERIFY(rig.feedData(seq, chunk(char('a' + seq))));
+    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), (QList<qint64> {2, 3}));
+    QCOMPARE(rig.channel.bufferedReceiveCount(), 4);
+    // The agent resends its oldest unacked one: still busy, so kept once and not acked.
+    QVERIFY(rig.feedData(4, chunk('e')));
+    QVERIFY(rig.take().isEmpty());
+    QCOMPARE(rig.channel.bufferedReceiveCount(), 4);
+    // An acked one that comes again (our ack was lost) is acked again.
+    QVERIFY(rig.feedData(3, chunk('d')));
+    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), QList<qint64> {3});
+    rig.sinkReady = true;
+    rig.channel.resumeDelivery();
+    QCOMPARE(rig.delivered, chunk('c') + chunk('d') + chunk('e') + chunk('f'));
+    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), (QList<qint64> {4, 5}));
+    QCOMPARE(rig.channel.bufferedReceiveCount(), 0);
+    QCOMPARE(rig.channel.receiveStats().refusals, 1);
+    QCOMPARE(rig.channel.receiveStats().notKept, 0);
 }
 
 void TestDataChannel::tickDeliversWhatWaits()
