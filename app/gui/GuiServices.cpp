@@ -10,6 +10,8 @@
 #include <QFileInfo>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace bl {
 
 GuiServices::GuiServices(QProcessEnvironment env, const GuiSettings& settings, GuiOptions options, QObject* parent)
@@ -146,7 +148,15 @@ QList<InventorySource> GuiServices::buildSources(QList<InventoryError>& problems
         }
     }
     // Access keys added in the app: the secret comes from the keychain when first needed.
-    for (const AppAccount& account : m_appAccounts->accounts()) {
+    const QList<AppAccount> accounts = m_appAccounts->accounts();
+    // A removed account is forgotten, so one added again under its name (a corrected secret, say) gets a session of
+    // its own instead of the old one with the secret it had read. Its old session stays alive for open tunnels.
+    for (auto it = m_accountSources.begin(); it != m_accountSources.end();) {
+        const bool present =
+            std::any_of(accounts.cbegin(), accounts.cend(), [&](const AppAccount& a) { return a.name == it.key(); });
+        it = present ? std::next(it) : m_accountSources.erase(it);
+    }
+    for (const AppAccount& account : accounts) {
         // Built before: keep its session (and the secret it already read from the keychain).
         if (const auto known = m_accountSources.constFind(account.name);
             known != m_accountSources.cend() && !m_config.profileNames().contains(account.name)) {

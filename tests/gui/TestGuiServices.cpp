@@ -171,6 +171,18 @@ void TestGuiServices::reloadKeepsAnAppAccountsSession()
     QCOMPARE(work->cliAccount, QStringLiteral("work"));
     QCOMPARE(work->regions, QStringList {QStringLiteral("eu-central-1")});
     QVERIFY(find(services.store(), QStringLiteral("default")));
+
+    // Removed, then added again under the same name (say with a corrected secret): a new session, which reads
+    // the new secret, not the old one with what it had read.
+    settings.remove(QStringLiteral("accounts/work"));
+    services.reloadSources();
+    QVERIFY(!find(services.store(), QStringLiteral("work")));
+    settings.setValue(QStringLiteral("accounts/work/accessKeyId"), QStringLiteral("AKIAWORKACCOUNT00002"));
+    services.reloadSources();
+    work = find(services.store(), QStringLiteral("work"));
+    QVERIFY(work);
+    QVERIFY(work->session != session);
+    QCOMPARE(services.sessionFor(QStringLiteral("work")), work->session);
 }
 
 void TestGuiServices::tunnelsFavouritesAndOverrides()
