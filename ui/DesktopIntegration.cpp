@@ -89,12 +89,19 @@ DesktopIntegration::DesktopIntegration(TunnelManager& tunnels, Favourites& favou
     probeTray();
     if (!m_icon)
         m_probe->start();
+
+    // Qt would end the program the moment the last window closes, leaving Session Manager sessions open on AWS's
+    // side; without a tray icon, closing the last window goes through quit() instead, which ends them first.
+    QApplication::setQuitOnLastWindowClosed(false);
+    connect(qApp, &QGuiApplication::lastWindowClosed, this, [this] {
+        if (!hasTrayIcon())
+            quit();
+    });
 }
 
 DesktopIntegration::~DesktopIntegration()
 {
-    if (m_icon)
-        QApplication::setQuitOnLastWindowClosed(true);
+    QApplication::setQuitOnLastWindowClosed(true);
     delete m_icon;
     delete m_menu;
 }
@@ -141,9 +148,7 @@ void DesktopIntegration::createIcon()
         });
     });
     updateTexts();
-    m_icon->show();
-    // The icon is the way back to a closed window, so closing the window no longer ends the app.
-    QApplication::setQuitOnLastWindowClosed(false);
+    m_icon->show(); // the way back to a closed window: from now on closing the window no longer ends the app
 }
 
 QStringList DesktopIntegration::currentLayout() const
@@ -345,13 +350,16 @@ void DesktopIntegration::toggleWindow()
 
 void DesktopIntegration::quit()
 {
+    if (m_quitting)
+        return;
     m_quitting = true;
-    m_tunnels.stopAll();
     if (m_window)
         m_window->close();
     if (m_icon)
         m_icon->hide();
-    Q_EMIT quitRequested();
+    // Gone from the screen at once; the program itself waits (a few seconds at most) until the tunnels have ended
+    // their Session Manager sessions, which would otherwise stay open on AWS's side until they time out.
+    m_tunnels.shutdownAll(this, [this] { Q_EMIT quitRequested(); });
 }
 
 bool DesktopIntegration::eventFilter(QObject* watched, QEvent* event)

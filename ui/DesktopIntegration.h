@@ -41,8 +41,9 @@ public Q_SLOTS:
     void toggleWindow(); // what a click on the icon does: closes a shown window, shows a hidden one
     // "Profile <profile> needs a new login": an SSO session or MFA credentials expired.
     void notifyLoginNeeded(const QString& profile);
-    // "Quit": stops every tunnel, closes the window and hides the icon, then asks the app to end
-    // (quitRequested; the composition root connects it to QCoreApplication::quit).
+    // "Quit": closes the window and hides the icon, ends every tunnel (Session Manager sessions are terminated;
+    // TunnelManager::shutdownAll), then asks the app to end (quitRequested, from the event loop; the composition
+    // root connects it to QCoreApplication::quit).
     void quit();
 
 Q_SIGNALS:

@@ -250,6 +250,26 @@ void TunnelManager::stopAll()
         stop(id);
 }
 
+void TunnelManager::shutdownAll(QObject* context, std::function<void()> done)
+{
+    // The transports are asked first: stopping a listener deletes its transport, and with it the event-loop work
+    // that ends the far side. Each calls back once (at its timeout at the latest), so done runs once all have.
+    auto pending = std::make_shared<int>(1);
+    auto finish = [this, pending, done = std::move(done)] {
+        if (--*pending == 0) {
+            stopAll();
+            done();
+        }
+    };
+    for (auto& [id, slot] : m_slots) {
+        if (!slot->listener)
+            continue;
+        ++*pending;
+        slot->listener->transport().shutdown(context, finish);
+    }
+    QTimer::singleShot(0, context, finish); // the initial count: done comes from the event loop even with none
+}
+
 QList<quint64> TunnelManager::ids() const
 {
     QList<quint64> result;

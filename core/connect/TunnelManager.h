@@ -85,6 +85,10 @@ public:
     void restart(quint64 id); // stop, then choose again and listen on the same local port
     void remove(quint64 id); // stop and forget: removed(id)
     void stopAll();
+    // Before the program exits: asks every tunnel's transport to end what it keeps open on the far side (a Session
+    // Manager session: TerminateSession), then stops them all and calls done, from the event loop, while context
+    // lives, after TunnelTransport::ShutdownTimeoutMs at the latest.
+    void shutdownAll(QObject* context, std::function<void()> done);
 
     QList<quint64> ids() const; // in the order they were opened
     QList<ManagedTunnel> list() const;

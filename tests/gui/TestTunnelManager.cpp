@@ -1,7 +1,10 @@
 // TunnelManager: a direct tunnel to a local echo server carries and counts bytes; a local port in use fails
-// with the port named; stop and restart; an instance that cannot be found fails with the reason.
+// with the port named; stop and restart; an instance that cannot be found fails with the reason; shutting down
+// before the program exits terminates a Session Manager session first.
 
 #include "TunnelTestKit.h"
+
+#include "tests/fakeaws/FleetBuilder.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -17,6 +20,7 @@ private Q_SLOTS:
     void localPortInUseFails();
     void stopAndRestart();
     void unknownSourceFails();
+    void shutdownAllTerminatesSsmSessions();
 };
 
 namespace {
@@ -128,6 +132,54 @@ void TestTunnelManager::unknownSourceFails()
     QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, waitMs);
     QVERIFY2(kit.manager.tunnel(id)->error.message.contains(QStringLiteral("gone")),
              qPrintable(kit.manager.tunnel(id)->error.message));
+}
+
+void TestTunnelManager::shutdownAllTerminatesSsmSessions()
+{
+    // What Quit in the tray does: a tunnel over Session Manager ends its session (else it would stay open on AWS's
+    // side until its idle timeout) before done lets the program exit.
+    fakeaws::Fleet fleet;
+    fakeaws::FleetBuilder b(fleet, QStringLiteral("tm-ssm"));
+    b.region(QStringLiteral("us-east-1"));
+    const fakeaws::FleetBuilder::Network net =
+        b.standardVpc(QStringLiteral("us-east-1"), QStringLiteral("main"), 0, QStringLiteral("us-east-1a"),
+                      QStringLiteral("us-east-1a"));
+    fakeaws::Instance instance = b.instance(QStringLiteral("web-1"), net.privateSubnet,
+                                            fakeaws::FleetBuilder::Os::AmazonLinux2023, QStringLiteral("t3.micro"));
+    b.giveSsm(instance, QStringLiteral("Online"));
+    b.add(instance);
+    QString error;
+    QVERIFY2(fleet.finish(&error), qPrintable(error));
+    inventorytest::FakeAwsSessions aws(fleet);
+    QVERIFY2(aws.ok(), qPrintable(aws.error()));
+    AwsSession* session = &aws.addSession(QStringLiteral("demo"));
+    EchoServer echo;
+    QVERIFY(aws.fake().setSsmTarget(instance.id, 5432, QHostAddress(QHostAddress::LocalHost), echo.serverPort()));
+    TunnelManager manager([&](const QString& source) { return source == QLatin1String("demo") ? session : nullptr; });
+
+    TunnelTarget target;
+    target.instance = fakeInstance(instance.id);
+    target.source = QStringLiteral("demo");
+    target.remotePort = 5432;
+    target.via = TransportChooser::Via::Ssm;
+    const quint64 id = manager.open(target);
+    QTRY_COMPARE_WITH_TIMEOUT(manager.tunnel(id)->state, TunnelState::Up, waitMs);
+    QVERIFY(roundTrip(manager.tunnel(id)->localPort, QByteArray(5000, 's')));
+    const QString sessionId = aws.fake().ssmSessions().lastSessionId();
+    QVERIFY(!sessionId.isEmpty());
+    QVERIFY(!aws.fake().ssmSessions().session(sessionId)->terminated);
+
+    QObject context;
+    bool done = false;
+    manager.shutdownAll(&context, [&] {
+        done = true;
+        // Ended before the program may go, not by a destructor on the way out.
+        QVERIFY(aws.fake().ssmSessions().session(sessionId)->terminated);
+        QCOMPARE(manager.tunnel(id)->state, TunnelState::Stopped);
+    });
+    QVERIFY(!done); // never from inside the call
+    QTRY_VERIFY_WITH_TIMEOUT(done, waitMs);
+    QCOMPARE(aws.fake().ssmSessions().counters().sessionsStarted, 1);
 }
 
 QTEST_GUILESS_MAIN(TestTunnelManager)
