@@ -210,7 +210,8 @@ private Q_SLOTS:
 
     // 256 MiB up and 256 MiB down at once through one session, no faults: the agent at full speed in 1 KiB
     // messages, smux's 4 MiB receive limit reached again and again while the client is busy uploading, and
-    // nothing stalls (a refused message is kept and acknowledged, not left to the agent's slow retransmission).
+    // nothing stalls (a refused message is kept, not left to the agent's slow retransmission, and acknowledged
+    // at once while the receive buffer is under half full).
     void bulkBothWaysAtOnce()
     {
         CliRunner tunnel(m_sandbox->env);

@@ -256,8 +256,9 @@ void TestDataChannel::byteBoundedBufferStopsAcking()
 
 void TestDataChannel::refusedDeliveryBufferedAndAcked()
 {
-    // Basic mode before a local client exists, or smux at its limit: the agent's output is kept and acked, not
-    // left to the agent's one-message-per-100-ms retransmission, and delivered once the consumer is ready.
+    // Basic mode before a local client exists, or smux at its limit: the agent's output is kept and (the buffer
+    // being far from half full) acked, not left to the agent's one-message-per-100-ms retransmission, and
+    // delivered once the consumer is ready.
     DataChannelRig rig;
     rig.handshake();
     rig.sinkReady = false;
