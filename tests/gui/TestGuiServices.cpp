@@ -1,7 +1,7 @@
 // The desktop app's composition root: which profiles become sources (those that can produce credentials,
 // plus the environment's keys), which regions each one lists, a broken profile shown as a problem
-// instead of silently missing, and an app account keeping its session across a reload. Nothing is listed here,
-// so no server is needed.
+// instead of silently missing, and an app account keeping its session across a reload (but not across being
+// removed and added again). Nothing is listed here, so no server is needed.
 
 #include "app/gui/GuiServices.h"
 #include "app/gui/GuiSettings.h"
