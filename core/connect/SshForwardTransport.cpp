@@ -20,7 +20,8 @@ namespace bl {
 
 namespace {
 
-// What ssh -o LogLevel=DEBUG1 prints once the -L listener exists (channels.c); the only reliable "ready".
+// What ssh -o LogLevel=DEBUG1 prints for the -L listener (channels.c); the only "ready" ssh gives. OpenSSH logs it
+// just before its bind() and listen(), so a connection made at once can still be refused (see attachPending()).
 const QRegularExpression listeningLine(QStringLiteral("Local forwarding listening on 127\\.0\\.0\\.1 port (\\d+)"));
 
 // A free 127.0.0.1 port for ssh's -L. Another program could take it before ssh binds it; ssh then exits
@@ -254,7 +255,8 @@ void SshForwardTransport::attachPending()
     const auto pending = std::exchange(m_pending, {});
     for (const auto& stream : pending) {
         if (stream && !stream->isAbandoned() && !stream->isFinished()) {
-            // ssh announces its listener as it starts listening; a first connection may still be refused then.
+            // ssh announces its listener just before it binds it (channels.c logs first): a connection made at
+            // once is refused now and then (seen about 1 in 6 runs), so a refusal is tried again, 10 x 100 ms.
             stream->setRetry([this, stream] { return directStream(stream); }, 10, 100);
             stream->attach(directStream(stream));
         }
