@@ -2,6 +2,8 @@
 
 #include "core/ssm/SsmLog.h"
 
+#include <QScopedValueRollback>
+
 namespace bl {
 
 namespace {
@@ -53,6 +55,8 @@ QByteArray DataChannel::openDataChannelFrame(const QString& token) const
 void DataChannel::connectionOpened()
 {
     m_connected = true;
+    for (const SsmAcknowledge& acked : m_recentAcks)
+        sendAck(acked);
     // A new socket starts unpaused; the previous socket's pause_publication does not carry over.
     m_paused = false;
     // Whatever the old socket may have lost goes out again, oldest first (§11.3).
@@ -78,14 +82,28 @@ void DataChannel::transmit(const QByteArray& frame)
 
 void DataChannel::sendAck(const SsmMessage& msg)
 {
-    // Acks are not queued while disconnected: the agent retransmits and we re-ack the duplicate.
+    sendAck(SsmAcknowledge {msg.messageType, msg.messageId, msg.sequenceNumber});
+}
+
+void DataChannel::sendAck(const SsmAcknowledge& acked)
+{
+    // Not queued while disconnected: connectionOpened() sends the latest first acks again, and the agent's
+    // retransmission of anything older is acked again as a duplicate.
     SsmMessage ack;
     ack.messageType = SsmMessageType::Acknowledge;
     ack.createdDate = static_cast<quint64>(nowMs());
     ack.flags = SsmMessage::AckFlags;
     ack.messageId = QUuid::createUuid();
-    ack.payload = SsmPayloads::acknowledge({msg.messageType, msg.messageId, msg.sequenceNumber});
+    ack.payload = SsmPayloads::acknowledge(acked);
     transmit(ack.encode());
+}
+
+void DataChannel::ackOnce(const SsmMessage& msg)
+{
+    m_recentAcks.push_back({msg.messageType, msg.messageId, msg.sequenceNumber});
+    if (m_recentAcks.size() > static_cast<size_t>(kAcksRepeatedOnReconnect))
+        m_recentAcks.pop_front();
+    sendAck(m_recentAcks.back());
 }
 
 void DataChannel::enqueue(SsmPayloadType type, const QByteArray& payload)
@@ -248,15 +266,16 @@ void DataChannel::handleStreamData(const SsmMessage& msg)
     }
     // In order.
     if (ackFirst(msg.type())) {
-        sendAck(msg);
+        ackOnce(msg);
         ++m_expectedSeq;
-        m_delivering = true;
+        const QScopedValueRollback delivering(m_delivering, true);
         process(msg);
-        m_delivering = false;
     } else {
-        m_delivering = true;
-        const Delivery d = process(msg);
-        m_delivering = false;
+        Delivery d = Delivery::Done;
+        {
+            const QScopedValueRollback delivering(m_delivering, true);
+            d = process(msg);
+        }
         if (d == Delivery::Refused) {
             // The consumer is busy (smux at its limit, a slow local client, none yet in basic mode). Keep the
             // message, as if it had come early: leaving it unacked and unkept would make the agent repair everything
@@ -267,7 +286,7 @@ void DataChannel::handleStreamData(const SsmMessage& msg)
         }
         // Counted before the ack goes out: delivered means received, even if the ack is lost (§11.2).
         ++m_expectedSeq;
-        sendAck(msg);
+        ackOnce(msg);
     }
     drainInbox();
 }
@@ -290,12 +309,15 @@ bool DataChannel::keep(const SsmMessage& msg)
     // costs nothing. Past half, the consumer is falling behind: kept but acked only on delivery, so the agent's
     // oldest unacked message stays here and a sender with a window stops; acking everything kept would let a fast
     // agent run on until the bound, after which every message not kept waits for its one-per-100-ms repair (§11.5).
+    // The price, only while that lasts: the agent's RTT samples include the consumer's delay, so its RTO rises
+    // toward its 1 s cap and a message lost meanwhile is repaired later. (The real agent has no window, only its
+    // pacing: against it the bound can still be reached by a consumer slower than about 1 MB/s for half a minute.)
     const bool ack = m_inboxBytes + cost <= m_options.receiveBufferBytes / 2;
     m_inbox.emplace(msg.sequenceNumber, Incoming {msg, ack});
     m_inboxBytes += cost;
     m_stats.peakBufferedBytes = qMax(m_stats.peakBufferedBytes, m_inboxBytes);
     if (ack)
-        sendAck(msg);
+        ackOnce(msg);
     return true;
 }
 
@@ -303,7 +325,7 @@ void DataChannel::drainInbox()
 {
     if (m_delivering)
         return; // re-entered from a sink or a signal handler; the outer loop continues
-    m_delivering = true;
+    const QScopedValueRollback delivering(m_delivering, true);
     while (!m_failed && !m_inbox.empty() && m_inbox.begin()->first == m_expectedSeq) {
         auto node = m_inbox.begin();
         if (process(node->second.message) == Delivery::Refused)
@@ -313,9 +335,8 @@ void DataChannel::drainInbox()
         m_inbox.erase(node);
         ++m_expectedSeq;
         if (!delivered.acked)
-            sendAck(delivered.message);
+            ackOnce(delivered.message); // while disconnected, connectionOpened() sends it
     }
-    m_delivering = false;
 }
 
 void DataChannel::resumeDelivery()

@@ -38,6 +38,7 @@
 #include <QObject>
 #include <QUuid>
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -74,6 +75,8 @@ class DataChannel : public QObject
 public:
     // At most this many overdue messages are sent again per tick (all of a 1 MiB window of 1 KiB messages).
     static constexpr int kMaxResendsPerTick = 1024;
+    // Acks of the latest messages received, sent again on every new socket (see connectionOpened()).
+    static constexpr int kAcksRepeatedOnReconnect = 8192;
 
     // Returns true when the bytes were taken, false when the consumer is not ready (then the message is kept while
     // the receive buffer has room and offered again on resumeDelivery() or tick()).
@@ -91,8 +94,10 @@ public:
     // --- connection life cycle (driven by the owner) ---
     // The OpenDataChannel text frame for a freshly opened WebSocket (new RequestId each call, same ClientId).
     QByteArray openDataChannelFrame(const QString& token) const;
-    // After the OpenDataChannel frame went out on a new socket: resends every unacked message in order, then
-    // anything queued while disconnected.
+    // After the OpenDataChannel frame went out on a new socket: acks again the latest kAcksRepeatedOnReconnect
+    // messages received (acks sent into a dying socket, or owed for data delivered while disconnected, would
+    // otherwise wait for the agent to resend each as its oldest, one per 100 ms; it ignores acks it does not
+    // need), then resends every unacked message in order, then anything queued while disconnected.
     void connectionOpened();
     // The socket is gone: outgoing messages are queued (not dropped) until connectionOpened().
     void connectionLost();
@@ -130,7 +135,7 @@ public:
     // Receive-side figures for diagnostics (logged at the end of a session with -v).
     struct ReceiveStats
     {
-        qint64 refusals = 0; // times the sink refused a message
+        qint64 refusals = 0; // messages the sink refused when they arrived in order
         qint64 notKept = 0; // messages neither kept nor acked because the buffer was full
         qint64 duplicates = 0; // messages that came again
         qint64 peakBufferedBytes = 0;
@@ -168,6 +173,9 @@ private:
     qint64 nowMs() const;
     void transmit(const QByteArray& frame);
     void sendAck(const SsmMessage& msg);
+    void sendAck(const SsmAcknowledge& acked);
+    // The first ack of msg: sent (when connected) and remembered for connectionOpened().
+    void ackOnce(const SsmMessage& msg);
     void enqueue(SsmPayloadType type, const QByteArray& payload);
     void flushUnsent();
     void setPaused(bool paused);
@@ -212,6 +220,7 @@ private:
     qint64 m_inboxBytes = 0;
     bool m_delivering = false; // guards drainInbox() against re-entry from the sink or signal handlers
     bool m_loggedFull = false;
+    std::deque<SsmAcknowledge> m_recentAcks; // the latest first acks, oldest first
     ReceiveStats m_stats;
 };
 

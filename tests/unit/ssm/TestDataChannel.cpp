@@ -25,6 +25,9 @@ private Q_SLOTS:
     void refusedDeliveryBufferedAndAcked();
     void refusedDeliveryBeyondBoundNotAcked();
     void pastHalfTheBufferAckedOnDelivery();
+    void refusedInOrderPastTheBoundComesAgain();
+    void ackOwedForDataDeliveredWhileDisconnected();
+    void latestAcksRepeatedOnReconnect();
     void tickDeliversWhatWaits();
     void refusedBufferedDataKeptUntilResume();
     void rttFromAcks();
@@ -191,7 +194,9 @@ void TestDataChannel::duplicateAfterLostAckReackedNotRedelivered()
     QCOMPARE(rig.delivered.size(), 1024);
     QVERIFY(rig.take().isEmpty()); // no ack on a dead socket
     rig.channel.connectionOpened();
-    QVERIFY(rig.feedData(2, QByteArray(1024, 'x'))); // the agent's retransmission after the reconnect
+    // The new socket carries the latest acks again (the handshake's and the one that was lost).
+    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), (QList<qint64> {0, 1, 2}));
+    QVERIFY(rig.feedData(2, QByteArray(1024, 'x'))); // the agent's retransmission all the same
     QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), QList<qint64> {2});
     QCOMPARE(rig.delivered.size(), 1024);
     QVERIFY(rig.feedData(3, "next"));
@@ -331,6 +336,81 @@ void TestDataChannel::pastHalfTheBufferAckedOnDelivery()
     QCOMPARE(rig.channel.bufferedReceiveCount(), 0);
     QCOMPARE(rig.channel.receiveStats().refusals, 1);
     QCOMPARE(rig.channel.receiveStats().notKept, 0);
+}
+
+void TestDataChannel::refusedInOrderPastTheBoundComesAgain()
+{
+    // The buffer is full of early data when the message it waits for arrives and the consumer refuses it: it is
+    // neither kept nor acked, nothing is counted, and the agent's retransmission delivers it once.
+    DataChannelOptions options;
+    options.receiveBufferBytes = 2 * (SsmMessage::FullHeaderSize + 100);
+    DataChannelRig rig(options);
+    rig.handshake();
+    auto chunk = [](char c) { return QByteArray(100, c); };
+    QVERIFY(rig.feedData(3, chunk('d')));
+    QVERIFY(rig.feedData(4, chunk('e')));
+    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), QList<qint64> {3}); // 4 past half: kept, not acked
+    rig.sinkReady = false;
+    QVERIFY(rig.feedData(2, chunk('c')));
+    QVERIFY(rig.take().isEmpty());
+    QCOMPARE(rig.channel.expectedReceiveSequence(), 2);
+    QCOMPARE(rig.channel.bufferedReceiveCount(), 2);
+    QCOMPARE(rig.channel.receiveStats().notKept, 1);
+    rig.sinkReady = true;
+    rig.channel.tick(); // nothing deliverable is waiting: 2 was not kept
+    QVERIFY(rig.delivered.isEmpty());
+    QVERIFY(rig.feedData(2, chunk('c'))); // the retransmission
+    QCOMPARE(rig.delivered, chunk('c') + chunk('d') + chunk('e'));
+    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), (QList<qint64> {2, 4}));
+    QCOMPARE(rig.channel.expectedReceiveSequence(), 5);
+}
+
+void TestDataChannel::ackOwedForDataDeliveredWhileDisconnected()
+{
+    // Kept past half (unacked), then the consumer takes it while the socket is down: the ack goes out on the next
+    // socket, not only when the agent resends the message as its oldest (one per 100 ms).
+    DataChannelOptions options;
+    options.receiveBufferBytes = 2 * (SsmMessage::FullHeaderSize + 100);
+    DataChannelRig rig(options);
+    rig.handshake();
+    rig.sinkReady = false;
+    QVERIFY(rig.feedData(2, QByteArray(100, 'a')));
+    QVERIFY(rig.feedData(3, QByteArray(100, 'b')));
+    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), QList<qint64> {2});
+    rig.channel.connectionLost();
+    rig.sinkReady = true;
+    rig.channel.resumeDelivery();
+    QCOMPARE(rig.delivered.size(), 200);
+    QVERIFY(rig.take().isEmpty());
+    rig.channel.connectionOpened();
+    const QList<qint64> acked = DataChannelRig::ackedSeqs(rig.take());
+    QVERIFY2(acked.contains(3), qPrintable(QString::number(acked.size())));
+    QCOMPARE(acked.count(3), 1);
+}
+
+void TestDataChannel::latestAcksRepeatedOnReconnect()
+{
+    // Acks sent into a socket that was already dying are lost; the next socket repeats the latest ones (bounded),
+    // so the agent does not have to resend each message as its oldest to learn that it arrived.
+    DataChannelRig rig;
+    rig.handshake();
+    const qint64 count = DataChannel::kAcksRepeatedOnReconnect + 100;
+    for (qint64 seq = 2; seq < 2 + count; ++seq)
+        QVERIFY(rig.feedData(seq, "x"));
+    QCOMPARE(rig.delivered.size(), count);
+    rig.take();
+    rig.channel.connectionLost();
+    rig.channel.connectionOpened();
+    const QList<qint64> acked = DataChannelRig::ackedSeqs(rig.take());
+    QCOMPARE(acked.size(), DataChannel::kAcksRepeatedOnReconnect);
+    QCOMPARE(acked.last(), 2 + count - 1);
+    QCOMPARE(acked.first(), 2 + count - DataChannel::kAcksRepeatedOnReconnect);
+    // Re-acked duplicates are not remembered again (they would push the oldest out).
+    QVERIFY(rig.feedData(2 + count - 1, "x"));
+    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), QList<qint64> {2 + count - 1});
+    rig.channel.connectionLost();
+    rig.channel.connectionOpened();
+    QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), acked);
 }
 
 void TestDataChannel::tickDeliversWhatWaits()
