@@ -101,6 +101,7 @@ DesktopIntegration::DesktopIntegration(TunnelManager& tunnels, Favourites& favou
 
 DesktopIntegration::~DesktopIntegration()
 {
+    setWindow(nullptr); // takes its Quit shortcut back
     QApplication::setQuitOnLastWindowClosed(true);
     delete m_icon;
     delete m_menu;
@@ -108,11 +109,21 @@ DesktopIntegration::~DesktopIntegration()
 
 void DesktopIntegration::setWindow(QWidget* window)
 {
-    if (m_window)
+    if (m_window) {
         m_window->removeEventFilter(this);
+        delete m_window->findChild<QAction*>(QStringLiteral("actionQuit"), Qt::FindDirectChildrenOnly);
+    }
     m_window = window;
-    if (m_window)
-        m_window->installEventFilter(this);
+    if (!m_window)
+        return;
+    m_window->installEventFilter(this);
+    // Ctrl+Q in the window ends the app, tunnels and all, as Quit in the tray does (closing the window only hides
+    // it while the tray icon is there).
+    auto* quitAction = new QAction(tr("Quit Bastionless"), m_window);
+    quitAction->setObjectName(QStringLiteral("actionQuit"));
+    quitAction->setShortcut(QKeySequence::Quit);
+    connect(quitAction, &QAction::triggered, this, &DesktopIntegration::quit);
+    m_window->addAction(quitAction);
 }
 
 bool DesktopIntegration::hasTrayIcon() const

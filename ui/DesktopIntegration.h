@@ -29,7 +29,8 @@ public:
     DesktopIntegration(TunnelManager& tunnels, Favourites& favourites, QObject* parent = nullptr);
     ~DesktopIntegration() override;
 
-    // The window the icon shows and hides, and that "Quit" closes (so it saves its layout).
+    // The window the icon shows and hides, and that "Quit" closes (so it saves its layout); it gets a Quit
+    // shortcut (Ctrl+Q, action "actionQuit").
     void setWindow(QWidget* window);
     // True while the icon is in a tray; closing the window then keeps the app running.
     bool hasTrayIcon() const;

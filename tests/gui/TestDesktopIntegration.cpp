@@ -139,6 +139,7 @@ private Q_SLOTS:
     void tunnelEntriesStopTheirTunnels();
     void droppedTunnelAndLoginAreNotified();
     void quitStopsTunnels();
+    void ctrlQQuits();
     void cleanupTestCase();
 
 private:
@@ -442,6 +443,23 @@ void TestDesktopIntegration::quitStopsTunnels()
     QVERIFY(!m_desktop->trayIcon()->isVisible());
     // The favourite stays on, so the next start opens it again.
     QVERIFY(m_favourites->find(QStringLiteral("web db"))->enabled);
+}
+
+void TestDesktopIntegration::ctrlQQuits()
+{
+    QVERIFY2(m_app->window, "the steps build on each other: run them all");
+    MainWindow& window = *m_app->window;
+    // A new integration: the one before has quit, which is final.
+    m_desktop.reset();
+    m_desktop = std::make_unique<DesktopIntegration>(*m_tunnels, *m_favourites);
+    m_desktop->setWindow(&window);
+    m_desktop->showWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QCOMPARE(window.findChildren<QAction*>(QStringLiteral("actionQuit")).size(), 1); // the old one's is gone
+    QSignalSpy quit(m_desktop.get(), &DesktopIntegration::quitRequested);
+    QTest::keyClick(&window, Qt::Key_Q, Qt::ControlModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(quit.size(), 1, waitMs);
+    QVERIFY(!window.isVisible());
 }
 
 void TestDesktopIntegration::cleanupTestCase()
