@@ -109,21 +109,20 @@ DesktopIntegration::~DesktopIntegration()
 
 void DesktopIntegration::setWindow(QWidget* window)
 {
-    if (m_window) {
+    if (m_window)
         m_window->removeEventFilter(this);
-        delete m_window->findChild<QAction*>(QStringLiteral("actionQuit"), Qt::FindDirectChildrenOnly);
-    }
+    delete m_quitAction;
     m_window = window;
     if (!m_window)
         return;
     m_window->installEventFilter(this);
     // Ctrl+Q in the window ends the app, tunnels and all, as Quit in the tray does (closing the window only hides
     // it while the tray icon is there).
-    auto* quitAction = new QAction(tr("Quit Bastionless"), m_window);
-    quitAction->setObjectName(QStringLiteral("actionQuit"));
-    quitAction->setShortcut(QKeySequence::Quit);
-    connect(quitAction, &QAction::triggered, this, &DesktopIntegration::quit);
-    m_window->addAction(quitAction);
+    m_quitAction = new QAction(tr("Quit Bastionless"), m_window);
+    m_quitAction->setObjectName(QStringLiteral("actionQuit"));
+    m_quitAction->setShortcut(QKeySequence::Quit);
+    connect(m_quitAction, &QAction::triggered, this, &DesktopIntegration::quit);
+    m_window->addAction(m_quitAction);
 }
 
 bool DesktopIntegration::hasTrayIcon() const

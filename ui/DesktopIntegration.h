@@ -70,6 +70,7 @@ private:
     TunnelManager& m_tunnels;
     Favourites& m_favourites;
     QPointer<QWidget> m_window;
+    QPointer<QAction> m_quitAction; // Ctrl+Q, a child of m_window
     QMenu* m_menu;
     QSystemTrayIcon* m_icon = nullptr;
     QTimer* m_probe;

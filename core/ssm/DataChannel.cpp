@@ -16,6 +16,11 @@ bool ackFirst(SsmPayloadType type)
         || type == SsmPayloadType::EncChallengeRequest;
 }
 
+SsmAcknowledge ackOf(const SsmMessage& msg)
+{
+    return {msg.messageType, msg.messageId, msg.sequenceNumber};
+}
+
 qint64 inboxCost(const SsmMessage& msg)
 {
     return SsmMessage::FullHeaderSize + msg.payload.size();
@@ -82,7 +87,7 @@ void DataChannel::transmit(const QByteArray& frame)
 
 void DataChannel::sendAck(const SsmMessage& msg)
 {
-    sendAck(SsmAcknowledge {msg.messageType, msg.messageId, msg.sequenceNumber});
+    sendAck(ackOf(msg));
 }
 
 void DataChannel::sendAck(const SsmAcknowledge& acked)
@@ -100,7 +105,7 @@ void DataChannel::sendAck(const SsmAcknowledge& acked)
 
 void DataChannel::ackOnce(const SsmMessage& msg)
 {
-    m_recentAcks.push_back({msg.messageType, msg.messageId, msg.sequenceNumber});
+    m_recentAcks.push_back(ackOf(msg));
     if (m_recentAcks.size() > static_cast<size_t>(kAcksRepeatedOnReconnect))
         m_recentAcks.pop_front();
     sendAck(m_recentAcks.back());
@@ -291,7 +296,7 @@ void DataChannel::handleStreamData(const SsmMessage& msg)
     drainInbox();
 }
 
-bool DataChannel::keep(const SsmMessage& msg)
+void DataChannel::keep(const SsmMessage& msg)
 {
     const qint64 cost = inboxCost(msg);
     if (m_inboxBytes + cost > m_options.receiveBufferBytes) {
@@ -302,7 +307,7 @@ bool DataChannel::keep(const SsmMessage& msg)
             qCDebug(lcSsm) << "SSM receive buffer full at" << m_inboxBytes << "bytes; not keeping or acknowledging"
                            << "seq" << msg.sequenceNumber << "and later ones until there is room";
         }
-        return false;
+        return;
     }
     m_loggedFull = false;
     // Acked at once while the buffer is at most half full, so the agent's RTT estimate stays true and a brief hold-up
@@ -318,7 +323,6 @@ bool DataChannel::keep(const SsmMessage& msg)
     m_stats.peakBufferedBytes = qMax(m_stats.peakBufferedBytes, m_inboxBytes);
     if (ack)
         ackOnce(msg);
-    return true;
 }
 
 void DataChannel::drainInbox()

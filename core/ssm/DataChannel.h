@@ -186,9 +186,9 @@ private:
     void handleAcknowledge(const SsmAcknowledge& ack);
     Delivery process(const SsmMessage& msg);
     void drainInbox();
-    // Keeps msg (not yet deliverable), acked while the buffer is at most half full; returns false (keeps nothing,
-    // acks nothing, logs) when it would pass receiveBufferBytes.
-    bool keep(const SsmMessage& msg);
+    // Keeps msg (not yet deliverable), acked while the buffer is at most half full; keeps and acks nothing (and
+    // logs) when it would pass receiveBufferBytes.
+    void keep(const SsmMessage& msg);
     void handleHandshakeRequest(const SsmMessage& msg);
     void handleHandshakeComplete(const SsmMessage& msg);
     void flushPreHandshake();

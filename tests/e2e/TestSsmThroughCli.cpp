@@ -224,10 +224,11 @@ private Q_SLOTS:
         stopTunnel(tunnel);
     }
 
-    // A local client that reads far slower than the agent sends (a slow disk, a throttled copy): what the consumer
-    // refuses is kept but not acknowledged, so the agent backs off instead of overrunning the client's receive
-    // buffer, and the download arrives whole at the reader's pace. (Acknowledging refused data let the agent run
-    // 32 MiB ahead; every message after that waited for its one-per-100-ms repair: a crawl of about 10 KB/s.)
+    // A local client that reads far slower than the agent sends (a slow disk, a throttled copy): past half of the
+    // receive buffer the client acknowledges only what the reader has taken, so the agent backs off instead of
+    // overrunning the buffer, and the download arrives whole at the reader's pace. (Acknowledging everything kept
+    // let the agent run 32 MiB ahead; every message after that waited for its one-per-100-ms repair: a crawl of
+    // about 10 KB/s.)
     void slowReaderDownload()
     {
         CliRunner tunnel(m_sandbox->env);
@@ -238,11 +239,12 @@ private Q_SLOTS:
         constexpr qint64 readRate = 4 * 1000 * 1000;
         auto down = bulkDownload(port, bytes, 33, 60, readRate);
         const int paceSecs = int(bytes / readRate);
-        if (!waitFor({&down}, 3 * paceSecs + 60)) {
+        const int limitSecs = 3 * paceSecs + 60;
+        if (!waitFor({&down}, limitSecs)) {
             explain(tunnel, true);
             QFAIL(qPrintable(QStringLiteral("a download paced at 4 MB/s (%1 s) was still running after %2 s")
                                  .arg(paceSecs)
-                                 .arg(3 * paceSecs + 60)));
+                                 .arg(limitSecs)));
         }
         const BulkResult d = down.get();
         if (!d.ok)

@@ -42,6 +42,23 @@ private Q_SLOTS:
     void malformedFramesAreDropped();
 };
 
+namespace {
+
+// A 100-byte Output payload of one letter, and options whose receive buffer holds `messages` of them.
+QByteArray chunk(char c)
+{
+    return QByteArray(100, c);
+}
+
+DataChannelOptions roomFor(int messages)
+{
+    DataChannelOptions options;
+    options.receiveBufferBytes = messages * (SsmMessage::FullHeaderSize + 100);
+    return options;
+}
+
+} // namespace
+
 void TestDataChannel::openDataChannelFrame()
 {
     DataChannelRig rig;
@@ -235,11 +252,9 @@ void TestDataChannel::byteBoundedBufferStopsAcking()
 {
     // §11.5: 3 messages of 100 bytes fit. Up to half of that they are acked when kept, past half only on delivery,
     // past the bound neither kept nor acked: the channel stops acking instead of dropping acked data.
-    DataChannelOptions options;
-    options.receiveBufferBytes = 3 * (SsmMessage::FullHeaderSize + 100);
+    const DataChannelOptions options = roomFor(3);
     DataChannelRig rig(options);
     rig.handshake();
-    auto chunk = [](char c) { return QByteArray(100, c); };
     for (int seq = 3; seq <= 7; ++seq)
         QVERIFY(rig.feedData(seq, chunk(char('a' + seq))));
     QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), QList<qint64> {3});
@@ -288,11 +303,8 @@ void TestDataChannel::refusedDeliveryBeyondBoundNotAcked()
 {
     // A consumer stalled for long: once the bound is reached, refused messages are neither acked nor kept, and
     // the sender's retransmission brings them back; nothing acked is ever dropped (§11.1, §11.5).
-    DataChannelOptions options;
-    options.receiveBufferBytes = 2 * (SsmMessage::FullHeaderSize + 100);
-    DataChannelRig rig(options);
+    DataChannelRig rig(roomFor(2));
     rig.handshake();
-    auto chunk = [](char c) { return QByteArray(100, c); };
     rig.sinkReady = false;
     for (int seq = 2; seq <= 4; ++seq)
         QVERIFY(rig.feedData(seq, chunk(char('a' + seq))));
@@ -312,11 +324,8 @@ void TestDataChannel::pastHalfTheBufferAckedOnDelivery()
     // A consumer slower than the agent: once the kept data passes half the buffer, what comes is kept but acked
     // only when the consumer takes it, so the agent's oldest unacked message stays put and an agent with a window
     // stops sending instead of overrunning the buffer (after which it would repair message by message).
-    DataChannelOptions options;
-    options.receiveBufferBytes = 4 * (SsmMessage::FullHeaderSize + 100);
-    DataChannelRig rig(options);
+    DataChannelRig rig(roomFor(4));
     rig.handshake();
-    auto chunk = [](char c) { return QByteArray(100, c); };
     rig.sinkReady = false;
     for (int seq = 2; seq <= 5; ++seq)
         QVERIFY(rig.feedData(seq, chunk(char('a' + seq))));
@@ -342,11 +351,8 @@ void TestDataChannel::refusedInOrderPastTheBoundComesAgain()
 {
     // The buffer is full of early data when the message it waits for arrives and the consumer refuses it: it is
     // neither kept nor acked, nothing is counted, and the agent's retransmission delivers it once.
-    DataChannelOptions options;
-    options.receiveBufferBytes = 2 * (SsmMessage::FullHeaderSize + 100);
-    DataChannelRig rig(options);
+    DataChannelRig rig(roomFor(2));
     rig.handshake();
-    auto chunk = [](char c) { return QByteArray(100, c); };
     QVERIFY(rig.feedData(3, chunk('d')));
     QVERIFY(rig.feedData(4, chunk('e')));
     QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), QList<qint64> {3}); // 4 past half: kept, not acked
@@ -369,13 +375,11 @@ void TestDataChannel::ackOwedForDataDeliveredWhileDisconnected()
 {
     // Kept past half (unacked), then the consumer takes it while the socket is down: the ack goes out on the next
     // socket, not only when the agent resends the message as its oldest (one per 100 ms).
-    DataChannelOptions options;
-    options.receiveBufferBytes = 2 * (SsmMessage::FullHeaderSize + 100);
-    DataChannelRig rig(options);
+    DataChannelRig rig(roomFor(2));
     rig.handshake();
     rig.sinkReady = false;
-    QVERIFY(rig.feedData(2, QByteArray(100, 'a')));
-    QVERIFY(rig.feedData(3, QByteArray(100, 'b')));
+    QVERIFY(rig.feedData(2, chunk('a')));
+    QVERIFY(rig.feedData(3, chunk('b')));
     QCOMPARE(DataChannelRig::ackedSeqs(rig.take()), QList<qint64> {2});
     rig.channel.connectionLost();
     rig.sinkReady = true;
